@@ -1,0 +1,176 @@
+"""Paragraph kinds: body, or the page furniture around it, kept as metadata.
+
+Rules are general and their vocabularies live in data files (promo.txt,
+related.txt, byline.txt, embed.txt, caption.txt); shape rules are below with
+the reason for each threshold.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from typing import Any
+
+from storytrace.gazetteer import lookup_outlet, patterns
+from storytrace.ingest.dates import parse_published
+from storytrace.models import Article, Paragraph
+
+# Promos and bylines are one or two short sentences; a body paragraph that
+# merely mentions a newsletter is longer.
+PROMO_MAX_WORDS = 40
+BYLINE_MAX_WORDS = 40
+# Bylines sit at the top or the bottom of an article.
+BYLINE_EDGE = 3
+RELATED_MAX_WORDS = 30
+CAPTION_MAX_WORDS = 60
+# Headlines of other stories set in capitals: at least this many words and
+# this share of capital letters; fewer words in capitals read as a sub-heading.
+CAPS_MIN_WORDS = 5
+CAPS_MIN_SHARE = 0.85
+# A line with no closing punctuation is a heading or a caption, not prose.
+UNPUNCTUATED_MAX_WORDS = 25
+# Headings capitalise most words ("Ana de Armas and Tom Cruise's London
+# Meeting Sparks Dating Rumors"); captions are sentences ("Ana revealed how ...").
+TITLE_CASE_SHARE = 0.6
+HEADING_MAX_WORDS = 4
+
+_TERMINAL = tuple(".!?:;…,")
+_CLOSERS = "\"'”’)]»"
+_SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "de", "for", "from", "in", "of",
+                "on", "or", "the", "to", "vs", "with", "la", "van", "von", "du", "del"}
+_NAME_SPLIT = re.compile(r"\s*(?:;|,|\band\b|&)\s*")
+_PLATFORM_HINTS = (("twitter.com", "X"), ("x.com", "X"), ("(@", "X"), ("instagram", "Instagram"),
+                   ("tiktok", "TikTok"), ("threads", "Threads"), ("facebook", "Facebook"),
+                   ("youtube", "YouTube"), ("bsky", "Bluesky"))
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+def _caps_share(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
+
+
+def _title_case_share(words: list[str]) -> float:
+    content = [w for w in words if w.strip(_CLOSERS + "\"'“‘(").lower() not in _SMALL_WORDS]
+    if not content:
+        return 0.0
+    caps = sum(1 for w in content if w.lstrip("\"'“‘(")[:1].isupper() or w[:1].isdigit())
+    return caps / len(content)
+
+
+def _unpunctuated(text: str) -> bool:
+    return not text.rstrip().rstrip(_CLOSERS).endswith(_TERMINAL)
+
+
+def _search(name: str, text: str, flags: int = re.IGNORECASE) -> re.Match[str] | None:
+    for pat in patterns(name, flags):
+        m = pat.search(text)
+        if m:
+            return m
+    return None
+
+
+def _embed(text: str) -> dict[str, Any] | None:
+    m = _search("embed.txt", text, 0)
+    if m is None:
+        return None
+    groups = {k: v.strip() for k, v in m.groupdict().items() if v and v.strip()}
+    meta: dict[str, Any] = {"text": groups.get("text", text)}
+    for key in ("author", "handle"):
+        if key in groups:
+            meta[key] = groups[key]
+    if "date" in groups:
+        try:
+            meta["date"] = parse_published(groups["date"].replace(".", "")).isoformat()
+        except ValueError:
+            meta["date_text"] = groups["date"]
+    low = text.lower()
+    meta["platform"] = next((p for hint, p in _PLATFORM_HINTS if hint in low), None)
+    return meta
+
+
+def _names(raw: str) -> tuple[list[str], list[str]]:
+    """People and outlets named in a byline's list of names."""
+    people, outlets = [], []
+    for part in _NAME_SPLIT.split(raw):
+        part = part.strip(" .")
+        if not part:
+            continue
+        entry = lookup_outlet(part)
+        (outlets if entry else people).append(entry.name if entry else part)
+    return people, outlets
+
+
+def _outlet_name(raw: str) -> str:
+    entry = lookup_outlet(raw.strip())
+    return entry.name if entry else raw.strip()
+
+
+def classify_paragraph(
+    p: Paragraph, *, position: int, count: int, title: str | None
+) -> tuple[str, dict[str, Any]]:
+    """The kind of one paragraph and what it tells; `position` of `count` in the article."""
+    text = p.text.strip()
+    words = _words(text)
+    n = len(words)
+    if p.meta.get("html_tag") == "head":
+        return ("headline" if position == 0 else "subheading"), {}
+    if title and " ".join(text.split()).casefold() == " ".join(title.split()).casefold():
+        return "headline", {}
+    embed = _embed(text) if n <= 120 else None
+    if embed is not None:
+        return "embed", {"embed": embed}
+    near_edge = position < BYLINE_EDGE or position >= count - BYLINE_EDGE
+    if n <= BYLINE_MAX_WORDS and near_edge:
+        m = _search("byline.txt", text)
+        if m:
+            people, outlets = _names(m.group("names"))
+            groups = m.groupdict()
+            if groups.get("outlet"):
+                outlets.insert(0, _outlet_name(groups["outlet"]))
+            return "byline", {"contributors": people, "outlets": outlets}
+    if n <= PROMO_MAX_WORDS:
+        m = _search("promo.txt", text)
+        if m:
+            outlet = m.groupdict().get("outlet")
+            return "promo", ({"outlet": _outlet_name(outlet)} if outlet else {})
+    if n <= RELATED_MAX_WORDS and _search("related.txt", text):
+        return "related-link", {}
+    if n <= CAPTION_MAX_WORDS and _search("caption.txt", text):
+        return "caption", {}
+    if _caps_share(text) >= CAPS_MIN_SHARE and n >= 2:
+        return ("related-link" if n >= CAPS_MIN_WORDS else "subheading"), {}
+    if n <= UNPUNCTUATED_MAX_WORDS and _unpunctuated(text):
+        if n <= HEADING_MAX_WORDS or _title_case_share(words) >= TITLE_CASE_SHARE:
+            return ("headline" if position == 0 and not title else "subheading"), {}
+        return "caption", {}
+    return "body", {}
+
+
+def clean(article: Article) -> Article:
+    """The article with every paragraph's kind set, and bylines' and promos'
+    names lifted into `contributors` and `outlet`.
+
+    >>> a = Article.build(source="x", published=dt.date(2025, 1, 1), paragraphs=[
+    ...     (1, "The council met on Tuesday."), (3, "CLICK HERE TO GET THE APP")])
+    >>> [p.kind for p in clean(a).paragraphs]
+    ['body', 'promo']
+    """
+    count = len(article.paragraphs)
+    paras = []
+    contributors = list(article.contributors)
+    named_outlets: list[str] = []
+    for i, p in enumerate(article.paragraphs):
+        kind, info = classify_paragraph(p, position=i, count=count, title=article.title)
+        meta = {k: v for k, v in p.meta.items() if k != "html_tag"} | info
+        paras.append(dataclasses.replace(p, kind=kind, meta=meta))
+        contributors += [c for c in info.get("contributors", []) if c not in contributors]
+        named_outlets += info.get("outlets", []) + ([info["outlet"]] if "outlet" in info else [])
+    outlet = article.outlet or (named_outlets[0] if named_outlets else None)
+    return dataclasses.replace(
+        article, paragraphs=tuple(paras), contributors=tuple(contributors), outlet=outlet
+    )

@@ -1,0 +1,222 @@
+"""The `storytrace` command: thin commands over the library (storytrace.corpus)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from storytrace import corpus as _corpus
+from storytrace.errors import InputError, StorytraceError
+from storytrace.ingest import Notice
+from storytrace.models import Article
+from storytrace.settings import MAX_ARTICLE_BYTES, Settings
+
+app = typer.Typer(
+    help="Turn dated news articles into the story: timeline, quotes, reuse, claims.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True, soft_wrap=True)
+
+DbOption = Annotated[
+    Path,
+    typer.Option("--db", envvar="STORYTRACE_DB", help="Store file (SQLite).",
+                 show_default=True),
+]
+DEFAULT_DB = Path(_corpus.DEFAULT_DB)
+
+
+def _date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date; expected YYYY-MM-DD") from None
+
+
+def _open(db: Path, **settings: Any) -> _corpus.Corpus:
+    return _corpus.open(db, Settings(**settings))
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories, globs or URLs.")],
+    db: DbOption = DEFAULT_DB,
+    date: Annotated[str | None, typer.Option(
+        help="Publication date (YYYY-MM-DD) for inputs that carry none.")] = None,
+    outlet: Annotated[str | None, typer.Option(
+        help="Outlet for inputs that name none.")] = None,
+    max_bytes: Annotated[int, typer.Option(
+        help="Refuse a single article larger than this many bytes.")] = MAX_ARTICLE_BYTES,
+    parse: Annotated[bool, typer.Option(
+        help="Parse with spaCy (--no-parse stores text only, faster).")] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only print errors.")] = False,
+) -> None:
+    """Read articles into the store: seed text, plain text, JSON Lines, HTML, pages and feeds.
+
+    Re-ingesting the same input changes nothing; each run is one transaction.
+
+    Example:
+        storytrace ingest ../shared/seeds/*.txt --db story.db
+    """
+    default_date = _date(date)
+    counts = {"articles": 0, "errors": 0}
+    with _open(db, max_article_bytes=max_bytes) as st, Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+        console=err, transient=True, disable=quiet,
+    ) as bar:
+        task = bar.add_task("reading", total=None)
+
+        def tick(item: Article | InputError | Notice) -> None:
+            if isinstance(item, InputError):
+                counts["errors"] += 1
+                bar.console.print(f"[red]error:[/red] {item}", highlight=False, markup=True)
+            elif isinstance(item, Notice):
+                if not quiet:
+                    bar.console.print(f"note: {item}", highlight=False, markup=False)
+            else:
+                counts["articles"] += 1
+            bar.update(task, description=(
+                f"{counts['articles']} articles read, {counts['errors']} errors"))
+
+        report = st.ingest(paths, date=default_date, outlet=outlet, parse=parse, progress=tick)
+    if not quiet:
+        out.print(f"added {len(report.added)}, unchanged {report.unchanged}, "
+                  f"errors {len(report.errors)} — store {db}", highlight=False)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    db: DbOption = DEFAULT_DB,
+    format: Annotated[str, typer.Option("--format", "-f", help="Only 'json' for now.")] = "json",
+    out_path: Annotated[Path | None, typer.Option("--out", "-o", help="File to write.")] = None,
+) -> None:
+    """Write the whole store as JSON (schema 1 of docs/EXPORT.md).
+
+    Example:
+        storytrace export --db story.db --format json --out story.json
+    """
+    if format != "json":
+        raise typer.BadParameter(f"unknown format {format!r}; expected 'json'", param_hint="--format")
+    _require(db)
+    with _open(db) as st:
+        data = st.export()
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    if out_path is None:
+        sys.stdout.write(text + "\n")
+    else:
+        tmp = out_path.with_name(out_path.name + ".tmp")
+        tmp.write_text(text + "\n", encoding="utf-8")
+        os.replace(tmp, out_path)
+        err.print(f"wrote {out_path} ({len(data['articles'])} articles)", highlight=False)
+
+
+@app.command()
+def articles(
+    db: DbOption = DEFAULT_DB,
+    since: Annotated[str | None, typer.Option(help="Only articles published on or after.")] = None,
+) -> None:
+    """List stored articles in publication order.
+
+    Example:
+        storytrace articles --db story.db --since 2025-05-01
+    """
+    _date(since)
+    _require(db)
+    table = Table("published", "source", "outlet", "body", "other", "id", box=None)
+    with _open(db) as st:
+        for a in st.articles(since=since):
+            body = len(a.body)
+            table.add_row(str(a.published or "?"), a.source, a.outlet or "",
+                          str(body), str(len(a.paragraphs) - body), a.id[:10])
+    out.print(table)
+
+
+@app.command()
+def show(
+    source: Annotated[str, typer.Argument(help="File name, path, URL or id (prefix).")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Show one article paragraph by paragraph, with each paragraph's kind.
+
+    Example:
+        storytrace show 000_4c17318b5345151c.txt --db story.db
+    """
+    _require(db)
+    with _open(db) as st:
+        found = st.find(source)
+    if not found:
+        _fail(f"{source}: no stored article has this source, path, URL or id")
+    if len(found) > 1:
+        names = ", ".join(f"{a.source} ({a.id[:10]})" for a in found[:5])
+        _fail(f"{source}: {len(found)} articles match ({names}); give an id")
+    a = found[0]
+    out.print(f"[bold]{a.title or a.source}[/bold]", highlight=False)
+    meta = [str(a.published), a.outlet or "outlet unknown"]
+    if a.contributors:
+        meta.append("with " + ", ".join(a.contributors))
+    out.print(" · ".join(meta), highlight=False)
+    table = Table("line", "kind", "text", box=None, show_header=True)
+    for p in a.paragraphs:
+        style = None if p.is_body else "dim"
+        table.add_row(str(p.line), p.kind, p.text, style=style)
+    out.print(table)
+
+
+@app.command()
+def stats(db: DbOption = DEFAULT_DB) -> None:
+    """Counts of what the store holds.
+
+    Example:
+        storytrace stats --db story.db
+    """
+    _require(db)
+    with _open(db) as st:
+        s = st.stats()
+    table = Table(box=None, show_header=False)
+    for key in ("store", "schema", "articles", "outlets", "first", "last",
+                "paragraphs", "sentences", "runs"):
+        table.add_row(key, str(s[key]))
+    for kind, n in sorted(s["paragraph_kinds"].items()):
+        table.add_row(f"  {kind}", str(n))
+    out.print(table)
+
+
+def _require(db: Path) -> None:
+    if not db.exists():
+        _fail(f"{db}: no such store; create it with 'storytrace ingest PATH --db {db}'")
+
+
+def _fail(message: str) -> None:
+    err.print(f"error: {message}", highlight=False, markup=False)
+    raise typer.Exit(2)
+
+
+def main() -> None:
+    """Console entry point: library errors become one line and exit status 2."""
+    try:
+        app()
+    except StorytraceError as e:
+        err.print(f"error: {e}", highlight=False, markup=False)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        err.print("interrupted: the store is as it was before this run", highlight=False)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,149 @@
+"""The library API the CLI is a thin layer over.
+
+    >>> import storytrace, tempfile, os                      # doctest: +SKIP
+    >>> st = storytrace.open("story.db")                     # doctest: +SKIP
+    >>> st.ingest(["../shared/seeds"]).added                 # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import builtins
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from storytrace import export as _export
+from storytrace import pipeline
+from storytrace.errors import InputError
+from storytrace.ingest import Notice, read_inputs
+from storytrace.models import Article, Paragraph
+from storytrace.settings import Settings
+from storytrace.store import SQLiteStore, Store
+
+DEFAULT_DB = "storytrace.db"
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What one ingest run did: ids added, articles already stored, errors, notices."""
+
+    added: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    errors: list[InputError] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """False when inputs failed and nothing at all could be read."""
+        return not self.errors or bool(self.added) or self.unchanged > 0
+
+
+class Corpus:
+    """A store of articles and the stages' results, with the pipeline to fill it."""
+
+    def __init__(self, store: Store, settings: Settings | None = None) -> None:
+        self.store = store
+        self.settings = settings or Settings()
+
+    def __enter__(self) -> Corpus:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.store.close()
+
+    def ingest(
+        self,
+        inputs: Iterable[str | Path | Article],
+        *,
+        date: dt.date | None = None,
+        outlet: str | None = None,
+        parse: bool = True,
+        progress: Callable[[Article | InputError | Notice], None] | None = None,
+    ) -> IngestReport:
+        """Read, clean, parse and store inputs in one transaction.
+
+        Inputs are paths, globs, directories, URLs or `Article` objects. An
+        article whose content id is stored already is skipped, so ingesting
+        twice changes nothing. Bad inputs are reported, never fatal; an
+        exception or Ctrl-C rolls the whole run back.
+        """
+        inputs = builtins.list(inputs)
+        report = IngestReport()
+        paths = [i for i in inputs if not isinstance(i, Article)]
+        given = [i for i in inputs if isinstance(i, Article)]
+        stream = read_inputs(paths, settings=self.settings, default_date=date,
+                             default_outlet=outlet)
+
+        def new_articles() -> Iterator[Article]:
+            seen: set[str] = set()
+            for batch in pipeline.batched(_articles(given, stream), self.settings.batch_size):
+                known = self.store.has_articles([a.id for a in batch])
+                for a in batch:
+                    if a.id in known or a.id in seen:
+                        report.unchanged += 1
+                    else:
+                        seen.add(a.id)
+                        yield a
+
+        def _articles(given: list[Article], stream: Iterable[Any]) -> Iterator[Article]:
+            yield from given
+            for item in stream:
+                if progress:
+                    progress(item)
+                if isinstance(item, InputError):
+                    report.errors.append(item)
+                elif isinstance(item, Notice):
+                    report.notices.append(item)
+                else:
+                    yield item
+
+        with self.store.transaction():
+            run_id = self.store.start_run([str(i) for i in paths])
+            for done in pipeline.process(new_articles(), parse=parse,
+                                         batch_size=self.settings.batch_size):
+                if self.store.add_article(done.article, done.sentences, run_id):
+                    report.added.append(done.article.id)
+                else:
+                    report.unchanged += 1
+            self.store.finish_run(run_id, added=len(report.added), unchanged=report.unchanged,
+                                  errors=len(report.errors))
+        return report
+
+    def articles(self, *, since: dt.date | str | None = None) -> Iterator[Article]:
+        """Stored articles in publication order."""
+        yield from self.store.articles(since=str(since) if since else None)
+
+    def paragraphs(self, *, kind: str | None = "body") -> Iterator[tuple[Article, Paragraph]]:
+        """Every (article, paragraph), body only unless another `kind` (or None for all)."""
+        for a in self.articles():
+            for p in a.paragraphs:
+                if kind is None or p.kind == kind:
+                    yield a, p
+
+    def find(self, ref: str) -> builtins.list[Article]:
+        """Articles matching an id, id prefix, file name, path or URL."""
+        return self.store.find(ref)  # type: ignore[attr-defined, no-any-return]
+
+    def stats(self) -> dict[str, Any]:
+        return self.store.stats()
+
+    def export(self) -> dict[str, Any]:
+        """The JSON export (schema 1) as a dict."""
+        return _export.export(self.store)
+
+
+def open(path: str | Path = DEFAULT_DB, settings: Settings | None = None) -> Corpus:  # noqa: A001
+    """Open (creating if needed) a store; the entry point of the library.
+
+    >>> import tempfile, os
+    >>> with open(os.path.join(tempfile.mkdtemp(), "s.db")) as st:
+    ...     st.stats()["articles"]
+    0
+    """
+    settings = settings or Settings()
+    return Corpus(SQLiteStore(path, lock_timeout=settings.lock_timeout), settings)

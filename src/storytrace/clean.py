@@ -8,7 +8,6 @@ the reason for each threshold.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import re
 from typing import Any
 
@@ -16,9 +15,9 @@ from storytrace.gazetteer import lookup_outlet, patterns
 from storytrace.ingest.dates import parse_published
 from storytrace.models import Article, Paragraph
 
-# Promos and bylines are one or two short sentences; a body paragraph that
-# merely mentions a newsletter is longer.
-PROMO_MAX_WORDS = 40
+# Promos are one or two short calls to action (the longest seen are ~15
+# words); a body paragraph that merely mentions a newsletter is longer.
+PROMO_MAX_WORDS = 25
 BYLINE_MAX_WORDS = 40
 # Bylines sit at the top or the bottom of an article.
 BYLINE_EDGE = 3
@@ -110,7 +109,8 @@ def _names(raw: str) -> tuple[list[str], list[str]]:
     >>> _names("Bay Post staff writer Ana Lind in Oslo and Associated Press")
     (['Ana Lind'], ['Bay Post', 'Associated Press'])
     """
-    people, outlets = [], []
+    people: list[str] = []
+    outlets: list[str] = []
     for part in _NAME_SPLIT.split(raw):
         part = _PLACE_SUFFIX.sub("", part.strip(" .")).strip()
         role = _ROLE.search(part)
@@ -146,8 +146,12 @@ def _byline(m: re.Match[str], text: str) -> dict[str, Any]:
 
 
 def _outlet_name(raw: str) -> str:
-    entry = lookup_outlet(raw.strip())
-    return entry.name if entry else raw.strip()
+    """The gazetteer's name for an outlet, else the words as written (capitals tamed)."""
+    raw = raw.strip()
+    entry = lookup_outlet(raw)
+    if entry:
+        return entry.name
+    return raw.title() if raw.isupper() else raw
 
 
 def classify_paragraph(

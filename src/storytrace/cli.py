@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -37,6 +39,23 @@ DbOption = Annotated[
 DEFAULT_DB = Path(_corpus.DEFAULT_DB)
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def command(func: F) -> F:
+    """Register a command whose library errors print one line and exit with status 2."""
+
+    @functools.wraps(func)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except StorytraceError as e:
+            _fail(str(e))
+
+    app.command()(run)
+    return func
+
+
 def _date(value: str | None) -> dt.date | None:
     if value is None:
         return None
@@ -50,7 +69,7 @@ def _open(db: Path, **settings: Any) -> _corpus.Corpus:
     return _corpus.open(db, Settings(**settings))
 
 
-@app.command()
+@command
 def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, directories, globs or URLs.")],
     db: DbOption = DEFAULT_DB,
@@ -99,7 +118,7 @@ def ingest(
         raise typer.Exit(1)
 
 
-@app.command()
+@command
 def export(
     db: DbOption = DEFAULT_DB,
     format: Annotated[str, typer.Option("--format", "-f", help="Only 'json' for now.")] = "json",
@@ -111,7 +130,8 @@ def export(
         storytrace export --db story.db --format json --out story.json
     """
     if format != "json":
-        raise typer.BadParameter(f"unknown format {format!r}; expected 'json'", param_hint="--format")
+        raise typer.BadParameter(f"unknown format {format!r}; expected 'json'",
+                                 param_hint="--format")
     _require(db)
     with _open(db) as st:
         data = st.export()
@@ -125,7 +145,7 @@ def export(
         err.print(f"wrote {out_path} ({len(data['articles'])} articles)", highlight=False)
 
 
-@app.command()
+@command
 def articles(
     db: DbOption = DEFAULT_DB,
     since: Annotated[str | None, typer.Option(help="Only articles published on or after.")] = None,
@@ -146,7 +166,7 @@ def articles(
     out.print(table)
 
 
-@app.command()
+@command
 def show(
     source: Annotated[str, typer.Argument(help="File name, path, URL or id (prefix).")],
     db: DbOption = DEFAULT_DB,
@@ -177,7 +197,7 @@ def show(
     out.print(table)
 
 
-@app.command()
+@command
 def stats(db: DbOption = DEFAULT_DB) -> None:
     """Counts of what the store holds.
 
@@ -201,7 +221,7 @@ def _require(db: Path) -> None:
         _fail(f"{db}: no such store; create it with 'storytrace ingest PATH --db {db}'")
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     err.print(f"error: {message}", highlight=False, markup=False)
     raise typer.Exit(2)
 

@@ -127,7 +127,7 @@ class Corpus:
 
     def find(self, ref: str) -> builtins.list[Article]:
         """Articles matching an id, id prefix, file name, path or URL."""
-        return self.store.find(ref)  # type: ignore[attr-defined, no-any-return]
+        return self.store.find(ref)
 
     def stats(self) -> dict[str, Any]:
         return self.store.stats()
@@ -137,7 +137,7 @@ class Corpus:
         return _export.export(self.store)
 
 
-def open(path: str | Path = DEFAULT_DB, settings: Settings | None = None) -> Corpus:  # noqa: A001
+def open(path: str | Path = DEFAULT_DB, settings: Settings | None = None) -> Corpus:
     """Open (creating if needed) a store; the entry point of the library.
 
     >>> import tempfile, os

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -69,7 +69,7 @@ class Article:
         *,
         source: str,
         published: dt.date | None,
-        paragraphs: list[tuple[int, str]] | list[Paragraph],
+        paragraphs: Sequence[tuple[int, str] | Paragraph],
         **fields: Any,
     ) -> Article:
         """Make an article, numbering paragraphs and computing its content id."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 # Real articles are 5-100 KB of text and HTML pages rarely exceed 2 MB;
 # anything larger is almost always a dump or a binary mistaken for text.
 MAX_ARTICLE_BYTES = 5_000_000

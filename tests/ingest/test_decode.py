@@ -26,7 +26,8 @@ def test_binary_file(tmp_path: Path) -> None:
 
 def test_cp1252_file_is_read_and_noted(tmp_path: Path) -> None:
     p = tmp_path / "win.txt"
-    p.write_bytes(" date 2025-02-01 The mayor said \u201cno\u201d to the caf\u00e9.".encode("cp1252"))
+    text = " date 2025-02-01 The mayor said \u201cno\u201d to the caf\u00e9."
+    p.write_bytes(text.encode("cp1252"))
     notice, article = _read(p)
     assert isinstance(notice, Notice) and "decoded as cp1252" in str(notice)
     assert isinstance(article, Article)

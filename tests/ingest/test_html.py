@@ -47,7 +47,7 @@ def test_html_without_text(tmp_path: Path) -> None:
     p = tmp_path / "blank.html"
     p.write_text("<html><head><title>x</title></head><body><nav>Home</nav></body></html>")
     (err,) = _read(p)
-    assert isinstance(err, InputError) and str(err) == "blank.html: HTML with no article text"
+    assert isinstance(err, InputError) and str(err) == f"{p}: HTML with no article text"
 
 
 def test_html_without_date_needs_default(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ def test_physical_lines_count_blank_lines_and_crlf() -> None:
 
 
 def test_plain_text_needs_a_date() -> None:
-    with pytest.raises(InputError, match="a.txt: no date line .* no --date"):
+    with pytest.raises(InputError, match=r"a.txt: no date line .* no --date"):
         parse_text("Just a story.\n\nWith two paragraphs.", "a.txt")
     a = parse_text("Just a story.\n\nWith two paragraphs.", "a.txt",
                    default_date=dt.date(2025, 1, 9))
@@ -34,7 +34,7 @@ def test_plain_text_needs_a_date() -> None:
 
 
 def test_bad_date_is_named() -> None:
-    with pytest.raises(InputError, match="a.txt: date '2025-13-45' does not parse"):
+    with pytest.raises(InputError, match=r"a.txt: date '2025-13-45' does not parse"):
         parse_text(" date 2025-13-45 Text.", "a.txt")
 
 

@@ -49,4 +49,5 @@ def parse_published(value: Any) -> dt.date:
     )
     if guess is None:
         raise ValueError(f"date {text!r} does not parse (expected YYYY-MM-DD)")
-    return guess.date()
+    day: dt.date = guess.date()
+    return day

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import trafilatura
-
 from storytrace.errors import InputError
 from storytrace.ingest.dates import parse_published
 from storytrace.ingest.text import split_paragraphs
@@ -50,12 +48,15 @@ def parse_html(
     **fields: Any,
 ) -> Article:
     """One article from an HTML page; explicit `fields` win over the page's metadata."""
-    doc = trafilatura.bare_extraction(
+    where = str(fields.get("path") or source)  # errors name the file as the user gave it
+    import trafilatura  # slow to import; only HTML inputs need it
+
+    doc: Any = trafilatura.bare_extraction(
         html, url=url, with_metadata=True, include_comments=False, include_tables=False
     )
     paras = _paragraphs(doc) if doc is not None else []
     if sum(len(p.text.split()) for p in paras) < MIN_ARTICLE_WORDS:
-        raise InputError(source, "HTML with no article text")
+        raise InputError(where, "HTML with no article text")
     published = fields.pop("published", None)
     if published is None and getattr(doc, "date", None):
         try:
@@ -64,7 +65,7 @@ def parse_html(
             published = None
     published = published or default_date
     if published is None:
-        raise InputError(source, "no publication date in the page and no --date given")
+        raise InputError(where, "no publication date in the page and no --date given")
     authors = fields.pop("contributors", None) or tuple(
         a.strip() for a in (getattr(doc, "author", None) or "").split(";") if a.strip()
     )

@@ -82,12 +82,13 @@ def record_to_article(
         "contributors": tuple(str(c) for c in contributors),
     }
     text, html = rec.get("text"), rec.get("html")
-    body = text if isinstance(text, str) and text.strip() else html
+    is_html = not (isinstance(text, str) and text.strip())
+    body = html if is_html else text
     if not isinstance(body, str) or not body.strip():
         raise InputError(source, "no 'text' or 'html' field with article text")
     if len(body.encode("utf-8")) > limit:
         raise InputError(source, f"article over the {limit / 1e6:.1f} MB limit")
-    if body is html:
+    if is_html:
         return parse_html(body, src, default_date=published, default_outlet=default_outlet,
                           **fields)
     if published is None:

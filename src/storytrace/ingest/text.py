@@ -52,6 +52,7 @@ def parse_text(
     text: str, source: str, *, default_date: dt.date | None = None, **fields: object
 ) -> Article:
     """One article from the seed format, or from bare text with `default_date`."""
+    where = str(fields.get("path") or source)  # errors name the file as the user gave it
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     m = SEED_PREFIX.match(lines[0])
     published: dt.date | None
@@ -59,7 +60,7 @@ def parse_text(
         try:
             published = parse_published(m[1])
         except ValueError as e:
-            raise InputError(source, str(e)) from None
+            raise InputError(where, str(e)) from None
         lines[0] = lines[0][m.end():]
         fmt = "seed"
     else:
@@ -67,10 +68,10 @@ def parse_text(
         fmt = "text"
         if published is None:
             raise InputError(
-                source, "no date line (' date YYYY-MM-DD …') and no --date given"
+                where, "no date line (' date YYYY-MM-DD …') and no --date given"
             )
     paras = split_paragraphs(lines)
     if not paras:
-        raise InputError(source, "no article text after the date line")
+        raise InputError(where, "no article text after the date line")
     return Article.build(source=source, published=published, paragraphs=paras,
-                         format=fmt, **fields)  # type: ignore[arg-type]
+                         format=fmt, **fields)

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import feedparser
 import httpx
 
 from storytrace.errors import InputError
@@ -143,6 +142,8 @@ def read_url(
         except InputError as e:
             yield e
         return
+    import feedparser  # only feeds need it
+
     feed = feedparser.parse(page.content)
     if not feed.entries:
         yield InputError(url, "feed with no entries")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sqlite3
@@ -94,10 +95,9 @@ class SQLiteStore:
                         self.conn.execute(stmt)
             self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        try:
+        # If another process holds the file, WAL is set on a later open.
+        with contextlib.suppress(sqlite3.OperationalError):
             self.conn.execute("PRAGMA journal_mode = WAL")
-        except sqlite3.OperationalError:
-            pass  # another process holds the file; WAL is set on a later open
 
     @property
     def schema_version(self) -> int:
@@ -225,7 +225,7 @@ class SQLiteStore:
         return found[0] if len(found) == 1 else None
 
     def sentences(self, article_id: str) -> list[tuple[int, int, int]]:
-        return [tuple(r) for r in self.conn.execute(  # type: ignore[misc]
+        return [(r[0], r[1], r[2]) for r in self.conn.execute(
             "SELECT para_idx, start, end FROM sentences WHERE article_id = ? "
             "ORDER BY para_idx, start", (article_id,))]
 

@@ -1,0 +1,104 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from storytrace.cli import app
+from tests.conftest import SAMPLE, SCORER, write
+
+runner = CliRunner()
+COMMANDS = ["ingest", "export", "articles", "show", "stats"]
+
+
+def run(*args: str | Path) -> tuple[int, str, str]:
+    r = runner.invoke(app, [str(a) for a in args])
+    return r.exit_code, r.stdout, r.stderr
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_has_help_with_an_example(name: str) -> None:
+    code, out, _ = run(name, "--help")
+    assert code == 0 and "Example:" in out
+
+
+def test_ingest_text_and_views(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    write(tmp_path / "in" / "a.txt", " date 2025-03-01 NEW You can now listen to Bay Post "
+          "articles!\n\nThe ferry runs again.\n\nFERRY FARES TO RISE AS BOARD SIGNS NEW DEAL\n")
+    write(tmp_path / "in" / "b.txt", "No date in this one.\n\nSecond paragraph.\n")
+    code, out, err = run("ingest", tmp_path / "in", "--db", db, "--no-parse")
+    assert code == 0
+    assert "added 1, unchanged 0, errors 1" in out
+    assert f"{tmp_path / 'in' / 'b.txt'}: no date line" in err
+    code, out, _ = run("ingest", tmp_path / "in" / "b.txt", "--db", db, "--date", "2025-03-02",
+                       "--outlet", "Bay Post", "--no-parse")
+    assert code == 0 and "added 1" in out
+    code, out, _ = run("articles", "--db", db)
+    assert "a.txt" in out and "b.txt" in out and "Bay Post" in out
+    code, out, _ = run("show", "a.txt", "--db", db)
+    assert code == 0 and "promo" in out and "related-link" in out and "The ferry runs" in out
+    code, out, _ = run("stats", "--db", db)
+    assert code == 0 and "articles" in out and " 2" in out
+    code, _, err = run("show", "zzz.txt", "--db", db)
+    assert code == 2 and "zzz.txt: no stored article" in err
+
+
+def test_exit_status_when_nothing_could_be_ingested(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    write(tmp_path / "empty.txt", "")
+    code, _, err = run("ingest", tmp_path / "empty.txt", tmp_path / "missing.txt",
+                       "--db", db, "--no-parse")
+    assert code == 1
+    assert err.count("error:") == 2 and "empty file" in err and "no such file" in err
+
+
+def test_bad_date_option(tmp_path: Path) -> None:
+    code, _, err = run("ingest", tmp_path, "--date", "March 3", "--db", tmp_path / "s.db")
+    assert code == 2 and "expected YYYY-MM-DD" in err
+
+
+def test_store_that_is_not_a_store(tmp_path: Path) -> None:
+    bad = write(tmp_path / "bad.db", "plain text")
+    code, _, err = run("stats", "--db", bad)
+    assert code == 2 and "not a storytrace store" in err
+
+
+def test_export_has_every_key(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    run("ingest", SAMPLE / "01_harbour-ledger.txt", "--db", db, "--no-parse")
+    out_file = tmp_path / "e.json"
+    code, _, _ = run("export", "--db", db, "--format", "json", "--out", out_file)
+    assert code == 0
+    data = json.loads(out_file.read_text())
+    assert data["schema"] == 1
+    assert set(data) >= {"articles", "entities", "quotes", "events", "claims", "reuse"}
+    (a,) = data["articles"]
+    assert a["source"] == "01_harbour-ledger.txt" and a["published"] == "2025-03-05"
+    assert {p["kind"] for p in a["paragraphs"]} >= {"body", "promo", "caption", "byline"}
+    code, _, err = run("export", "--db", db, "--format", "xml")
+    assert code == 2 and "expected 'json'" in err
+
+
+@pytest.mark.nlp
+def test_seeds_twice_then_clean_score(seeds_dir: Path, tmp_path: Path) -> None:
+    """The acceptance check of the foundation, as a user runs it."""
+    db, out_file = tmp_path / "s.db", tmp_path / "e.json"
+    seeds = sorted(str(p) for p in seeds_dir.glob("*.txt"))
+    assert run("ingest", *seeds, "--db", db)[0] == 0
+    first = run("stats", "--db", db)[1]
+    code, out, _ = run("ingest", *seeds, "--db", db)
+    assert code == 0 and "added 0, unchanged 5" in out
+    stats = run("stats", "--db", db)[1]
+    assert [ln for ln in stats.splitlines() if "runs" not in ln] == [
+        ln for ln in first.splitlines() if "runs" not in ln]
+    assert run("export", "--db", db, "--format", "json", "--out", out_file)[0] == 0
+    if not SCORER.exists():
+        pytest.skip(f"seed scorer not found at {SCORER}")
+    pytest.importorskip("yaml")
+    r = subprocess.run([sys.executable, str(SCORER), str(out_file), "--section", "clean"],
+                       capture_output=True, text=True, check=False)
+    assert "accuracy 1.00" in r.stdout, r.stdout + r.stderr
+    assert r.returncode == 0

@@ -175,10 +175,10 @@ BODY = (
     "recommendation from {agency}. It declined to answer further questions.",
     "The {affected} hit hardest live in the older neighborhoods along the river, where "
     "{concern} has long been a sore point. Several said they heard the news from neighbors.",
-    "Insurance adjusters and state inspectors were seen at the site {rel}. Neither group would "
-    "say how long their work would take or when a report might be made public.",
-    "Traffic around the site was still backed up {rel}, and several businesses on the main "
-    "street said they had lost as much as {pct} percent of their usual trade.",
+    "Insurance adjusters and state inspectors were seen at the {org} site {rel}. Neither group "
+    "would say how long their work would take or when a report might be made public.",
+    "Traffic in {place} was still backed up {rel}, and several businesses on the main street "
+    "said they had lost as much as {pct} percent of their usual trade.",
     "The {place} school district said it would keep families informed, and the county opened "
     "a help line for {affected} with questions about {concern}.",
     "Local charities said they had raised ${pct},000 for {affected} since {start}, and a food "
@@ -194,14 +194,10 @@ RELATED = ("{place} {affected} demand answers after {short}",
            "{place} officials promise review of {short}")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Person:
     name: str
     desc: str
-
-    @property
-    def last(self) -> str:
-        return self.name.split()[-1]
 
 
 @dataclass
@@ -260,12 +256,16 @@ class _Writer:
         self.introduced: set[str] = set()
         self.used: set[str] = set()
 
-    def said(self, pool: tuple[str, ...]) -> str:
-        """A quote not yet used in this article while there are any left."""
+    def pick(self, pool: tuple[str, ...]) -> str:
+        """A template not yet used in this article while any are left: no echoes."""
         left = [t for t in pool if t not in self.used] or list(pool)
         t = self.rng.choice(left)
         self.used.add(t)
-        return self.fill(t)
+        return t
+
+    def said(self, pool: tuple[str, ...]) -> str:
+        """A filled template not yet used in this article."""
+        return self.fill(self.pick(pool))
 
     def rel(self, day: dt.date | None = None) -> str:
         """A past date as a reporter writes it: relative to the article's own date."""
@@ -305,7 +305,7 @@ class _Writer:
     def who(self, p: Person) -> str:
         """Full name and description the first time, surname after."""
         if p.name in self.introduced:
-            return p.last
+            return p.name.split()[-1]
         self.introduced.add(p.name)
         return f"{p.name}, {p.desc},"
 
@@ -319,7 +319,7 @@ class _Writer:
             "{Event} took a new turn {rel} when officials said {indirect}.",
             "{n} {affected} in {place} were still waiting for answers {rel} as {agency} "
             "kept examining {concern}.",
-        )).replace("{indirect}", self.rng.choice(INDIRECT)))
+        )).replace("{indirect}", self.pick(INDIRECT)))
 
     def quote(self) -> str:
         """A quote with a cue before, after or around it, or reported speech."""
@@ -327,7 +327,7 @@ class _Writer:
         k = r.randrange(len(self.story.people))
         pool = (OFFICIAL_QUOTES, OFFICIAL_QUOTES, PUBLIC_QUOTES, EXPERT_QUOTES)[k]
         p = self.story.people[k]
-        q1, q2 = self.said(pool), self.said(pool)
+        q1 = self.said(pool)
         style = r.randrange(5)
         first = p.name not in self.introduced
         w = self.who(p)  # "Name, description," the first time, else "Surname"
@@ -335,12 +335,12 @@ class _Writer:
         if style == 0:
             return f'"{q1[:-1]}," {after}.'
         if style == 1:
-            return f'{w} told {r.choice(OUTLETS)}, "{q1} {q2}"'
+            return f'{w} told {r.choice(OUTLETS)}, "{q1} {self.said(pool)}"'
         if style == 2:
-            return f'"{q1[:-1]}," {after}. "{q2}"'
+            return f'"{q1[:-1]}," {after}. "{self.said(pool)}"'
         if style == 3:
-            return f'{w} said {self.fill(r.choice(INDIRECT))}. "{q2}"'
-        return f"According to {w if first else w + ','} {self.fill(r.choice(INDIRECT))}."
+            return f'{w} said {self.said(INDIRECT)}. "{q1}"'
+        return f"According to {w if first else w + ','} {self.said(INDIRECT)}."
 
     def anonymous(self) -> str:
         r = self.rng
@@ -351,8 +351,8 @@ class _Writer:
             "Two officials with knowledge of the discussions said {indirect}. They requested "
             "anonymity because {reason}.",
             "According to a source close to {agency}, {indirect}.",
-        )).replace("{indirect}", r.choice(INDIRECT)).replace("{reason}", r.choice(REASONS))
-            .replace("{q}", self.said(PUBLIC_QUOTES)[:-1]))
+        )).replace("{indirect}", self.pick(INDIRECT)).replace("{reason}", r.choice(REASONS))
+            .replace("{q}", self.pick(PUBLIC_QUOTES)[:-1]))
 
 
 def _edit(rng: random.Random, text: str) -> str:

@@ -55,7 +55,7 @@ def test_article_over_size_limit(tmp_path: Path) -> None:
     p = tmp_path / "big.txt"
     p.write_text(" date 2025-02-01 " + "word " * 400)
     (err,) = _read(p, settings=Settings(max_article_bytes=1000))
-    assert isinstance(err, InputError) and "over the 0.0 MB limit" in str(err)
+    assert isinstance(err, InputError) and "over the 1 KB limit" in str(err)
     (ok,) = _read(p, settings=Settings(max_article_bytes=10_000))
     assert isinstance(ok, Article)
 

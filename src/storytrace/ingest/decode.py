@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 from storytrace.errors import InputError
@@ -22,14 +23,19 @@ def looks_binary(head: bytes) -> bool:
     return controls / len(head) > 0.05
 
 
-def decode(data: bytes, source: str) -> tuple[str, str]:
-    """Decode with UTF-8 first, then the fallbacks; return (text, encoding).
+def decode(data: bytes, source: str, declared: str | None = None) -> tuple[str, str]:
+    """Decode with the declared charset (HTTP), else UTF-8, then the fallbacks.
 
     >>> decode("caf\u00e9".encode("cp1252"), "a.txt")
     ('café', 'cp1252')
     """
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    if declared:
+        try:
+            return data.decode(declared), codecs.lookup(declared).name
+        except (LookupError, UnicodeDecodeError):
+            pass  # a wrong or unknown declaration: fall back to detection
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -45,11 +51,20 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
     raise InputError(source, "not text in UTF-8, cp1252 or Latin-1")
 
 
+def human_size(n: int) -> str:
+    """Bytes for people: '1.5 MB', '12 KB'.
+
+    >>> human_size(1_500_000), human_size(12_000)
+    ('1.5 MB', '12 KB')
+    """
+    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n / 1e3:.0f} KB"
+
+
 def check_size(n: int, limit: int, source: str) -> None:
     if n > limit:
         raise InputError(
             source,
-            f"article of {n / 1e6:.1f} MB is over the {limit / 1e6:.1f} MB limit "
+            f"article of {human_size(n)} is over the {human_size(limit)} limit "
             "(raise it with --max-bytes if this is really one article)",
         )
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from storytrace.errors import InputError
 from storytrace.ingest.dates import parse_published
-from storytrace.ingest.decode import FALLBACK_ENCODINGS
+from storytrace.ingest.decode import FALLBACK_ENCODINGS, human_size
 from storytrace.ingest.html import parse_html
 from storytrace.ingest.text import split_paragraphs
 from storytrace.models import Article
@@ -87,7 +87,7 @@ def record_to_article(
     if not isinstance(body, str) or not body.strip():
         raise InputError(source, "no 'text' or 'html' field with article text")
     if len(body.encode("utf-8")) > limit:
-        raise InputError(source, f"article over the {limit / 1e6:.1f} MB limit")
+        raise InputError(source, f"article over the {human_size(limit)} limit")
     if is_html:
         return parse_html(body, src, default_date=published, default_outlet=default_outlet,
                           **fields)
@@ -112,7 +112,7 @@ def read_jsonl(
         where = f"{path}:{n}"
         if raw is None:
             any_line = True
-            yield InputError(where, f"line over the {limit / 1e6:.1f} MB article limit, skipped")
+            yield InputError(where, f"line over the {human_size(limit)} article limit, skipped")
             continue
         if not raw.strip():
             continue

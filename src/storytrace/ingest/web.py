@@ -4,6 +4,7 @@ a timeout, a delay per host, robots.txt honoured, and a size cap while reading."
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 import urllib.robotparser
 from collections.abc import Iterator
@@ -14,12 +15,10 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from storytrace.errors import InputError
-from storytrace.ingest.decode import decode
+from storytrace.ingest.decode import decode, human_size
 from storytrace.ingest.html import parse_html
 from storytrace.models import Article
 from storytrace.settings import Settings
-
-FEED_TYPES = ("rss", "atom", "rdf", "feed+json", "application/xml", "text/xml")
 
 
 def is_url(s: str) -> bool:
@@ -38,6 +37,11 @@ class Page:
     url: str
     content: bytes
     content_type: str
+
+    @property
+    def charset(self) -> str | None:
+        m = re.search(r"charset=[\"']?([\w.:-]+)", self.content_type, re.IGNORECASE)
+        return m[1] if m else None
 
 
 class Fetcher:
@@ -73,15 +77,17 @@ class Fetcher:
         parts = urlsplit(url)
         base = f"{parts.scheme}://{parts.netloc}"
         if base not in self._robots:
-            rp: urllib.robotparser.RobotFileParser | None = urllib.robotparser.RobotFileParser()
+            rp: urllib.robotparser.RobotFileParser | None = None
             try:
                 self._wait(parts.netloc)
                 r = self.client.get(urljoin(base, "/robots.txt"))
-                if r.status_code >= 400:
-                    rp = None  # no robots.txt: everything allowed
-                else:
-                    assert rp is not None
-                    rp.parse(r.text.splitlines())
+                if r.status_code < 400 or r.status_code >= 500:
+                    rp = urllib.robotparser.RobotFileParser()
+                    # RFC 9309: on a server error assume everything is disallowed;
+                    # a missing robots.txt (4xx) allows everything.
+                    rules = ["User-agent: *", "Disallow: /"] if r.status_code >= 500 else (
+                        r.text[:500_000].splitlines())
+                    rp.parse(rules)
             except httpx.HTTPError:
                 rp = None
             self._robots[base] = rp
@@ -100,12 +106,13 @@ class Fetcher:
                     raise InputError(url, f"HTTP {r.status_code} {r.reason_phrase}")
                 declared = r.headers.get("content-length")
                 if declared and declared.isdigit() and int(declared) > limit:
-                    raise InputError(url, f"page of {int(declared) / 1e6:.1f} MB is over the limit")
+                    raise InputError(
+                        url, f"page of {human_size(int(declared))} is over the limit")
                 buf = bytearray()
                 for chunk in r.iter_bytes():
                     buf += chunk
                     if len(buf) > limit:
-                        raise InputError(url, f"page over the {limit / 1e6:.1f} MB limit")
+                        raise InputError(url, f"page over the {human_size(limit)} limit")
                 return Page(str(r.url), bytes(buf), r.headers.get("content-type", ""))
         except httpx.TimeoutException:
             raise InputError(url, f"timed out after {self.settings.timeout:g} s") from None
@@ -131,7 +138,7 @@ def read_url(
     """The article at a page URL, or every entry's page of a feed URL."""
     try:
         page = fetcher.get(url)
-        text, _ = decode(page.content, url)
+        text, _ = decode(page.content, url, page.charset)
     except InputError as e:
         yield e
         return
@@ -157,7 +164,7 @@ def read_url(
         link = urljoin(page.url, link)
         try:
             sub = fetcher.get(link)
-            html, _ = decode(sub.content, link)
+            html, _ = decode(sub.content, link, sub.charset)
             yield parse_html(
                 html, link, url=sub.url,
                 default_date=_entry_date(entry) or default_date,

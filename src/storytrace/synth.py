@@ -23,7 +23,9 @@ FIRST = _names("Ada Amir Beatrix Callum Dana Elio Farah Gideon Hana Ivo Jolene K
 LAST = _names("Abernathy Baptiste Calloway Delacroix Eastman Fairweather Galloway Hargrove Ibarra "
               "Jellicoe Kowalczyk Lindqvist Marchbanks Nakashima Okonkwo Pellegrino Quarles "
               "Rasmussen Szabo Thornbury Underhill Valdivia Whitcombe Yardley Zelenko Ashdown "
-              "Brightwater Castellano Drummond Ellery")
+              "Brightwater Castellano Drummond Ellery Fennimore Goldberg Haddad Iwasaki Jovanovic "
+              "Kincaid Lachance Mbeki Nordstrom Oyelaran Pomeroy Quintero Ravensworth Sorensen "
+              "Tremblay Umarov Vasquez Wojcik Achterberg Blackwood")
 PLACES = _names("Millbrook, Eastport, Harlow Springs, Port Tamsin, Cedarvale, Fenwick, Oakhollow, "
                 "Gray Harbor, Redbank Falls, Silverlake, Thornfield, Westmarch, Brackenridge, "
                 "Dunmore Bay, Kestrel Point, Larchmont Heights, Maple Crossing, Northwold, "
@@ -167,14 +169,14 @@ BODY = (
     "center. Organizers said they expect more than {m} people to attend.",
     "Records reviewed by {outlet} show that {org} was told about {concern} as early as "
     "{year}. The company did not say what, if anything, it did in response.",
-    "{agency_cap} said it would publish its findings {future}. Until then, {affected} "
-    "were urged to follow updates on its website and to report problems by phone.",
+    "{agency_cap} said it would publish its findings on {event} {future}. Until then, "
+    "{affected} were urged to follow updates on its website and to report problems by phone.",
     "State lawmakers have asked for a hearing on {event}, and {k} of them wrote to {org} "
     "on {weekday} asking for a full account of {concern}.",
     "{org} said in a statement {rel} that it was reviewing {concern} and would act on any "
     "recommendation from {agency}. It declined to answer further questions.",
-    "The {affected} hit hardest live in the older neighborhoods along the river, where "
-    "{concern} has long been a sore point. Several said they heard the news from neighbors.",
+    "The {affected} hit hardest live in the older neighborhoods of {place}, where {concern} "
+    "has long been a sore point. Several said they heard the news from neighbors.",
     "Insurance adjusters and state inspectors were seen at the {org} site {rel}. Neither group "
     "would say how long their work would take or when a report might be made public.",
     "Traffic in {place} was still backed up {rel}, and several businesses on the main street "
@@ -226,10 +228,12 @@ def _cap(s: str) -> str:
     return s[:1].upper() + s[1:]
 
 
-def _new_story(rng: random.Random, k: int, base: dt.date) -> Story:
-    kind = rng.choice(sorted(KINDS))
+def _new_story(rng: random.Random, k: int, base: dt.date, taken: set[tuple[str, str]]) -> Story:
+    # Two stories of one kind in one town would read alike; avoid it while combinations last.
+    free = [(p, c) for p in PLACES for c in sorted(KINDS) if (p, c) not in taken]
+    place, kind = rng.choice(free or [(p, c) for p in PLACES for c in sorted(KINDS)])
+    taken.add((place, kind))
     vocab = KINDS[kind]
-    place = rng.choice(PLACES)
     # Distinct surnames, so "Szabo said" names one person of the story only.
     lasts = rng.sample(LAST, 5)
     org = f"{lasts[0]} {rng.choice(SUFFIXES)}"
@@ -255,11 +259,13 @@ class _Writer:
         self.rng, self.story, self.when, self.outlet = rng, story, when, outlet
         self.introduced: set[str] = set()
         self.used: set[str] = set()
+        self.last = ""
 
     def pick(self, pool: tuple[str, ...]) -> str:
         """A template not yet used in this article while any are left: no echoes."""
-        left = [t for t in pool if t not in self.used] or list(pool)
-        t = self.rng.choice(left)
+        left = ([t for t in pool if t not in self.used]
+                or [t for t in pool if t != self.last] or list(pool))
+        t = self.last = self.rng.choice(left)
         self.used.add(t)
         return t
 
@@ -345,12 +351,12 @@ class _Writer:
     def anonymous(self) -> str:
         r = self.rng
         return self.fill(r.choice((
-            "A person familiar with the matter, who spoke on condition of anonymity because "
+            "A person familiar with {event}, who spoke on condition of anonymity because "
             "{reason}, said {indirect}.",
             '"{q}," said one {org} employee, who asked not to be named because {reason}.',
-            "Two officials with knowledge of the discussions said {indirect}. They requested "
-            "anonymity because {reason}.",
-            "According to a source close to {agency}, {indirect}.",
+            "Two officials in {place} with knowledge of the discussions said {indirect}. They "
+            "requested anonymity because {reason}.",
+            "According to a source close to {agency} in {place}, {indirect}.",
         )).replace("{indirect}", self.pick(INDIRECT)).replace("{reason}", r.choice(REASONS))
             .replace("{q}", self.pick(PUBLIC_QUOTES)[:-1]))
 
@@ -438,7 +444,8 @@ def generate(n: int, *, seed: int = 0, stories: int | None = None) -> Iterator[d
     rng = random.Random(seed)
     count = stories if stories is not None else max(1, round(math.sqrt(n)))
     base = dt.date(2024, 1, 1) + dt.timedelta(days=rng.randint(0, 365))
-    cast = [_new_story(rng, k, base) for k in range(max(1, min(count, n)))]
+    taken: set[tuple[str, str]] = set()
+    cast = [_new_story(rng, k, base, taken) for k in range(max(1, min(count, n)))]
     for i in range(n):
         # Each story is covered at its own rate, so some run long and others peter out.
         story = rng.choices(cast, weights=[1 + (k % 4) for k in range(len(cast))])[0]

@@ -71,7 +71,8 @@ def _open(db: Path, **settings: Any) -> _corpus.Corpus:
 
 @command
 def ingest(
-    paths: Annotated[list[str], typer.Argument(help="Files, directories, globs or URLs.", metavar="PATH")],
+    paths: Annotated[list[str], typer.Argument(
+        help="Files, directories, globs or URLs.", metavar="PATH")],
     db: DbOption = DEFAULT_DB,
     date: Annotated[str | None, typer.Option(
         help="Publication date (YYYY-MM-DD) for inputs that carry none.")] = None,

@@ -107,3 +107,24 @@ def test_sample_corpus_matches_its_gold() -> None:
 
 def test_seeds_match_the_gold(seeds_dir: Path) -> None:
     _check_against_gold(seeds_dir, GOLD)
+
+
+def test_wire_dateline_credits_the_outlet() -> None:
+    a = Article.build(source="t", published=D, paragraphs=[
+        (1, "HARBOUR CITY (AP) \u2014 The council voted on Tuesday to keep the ferry."),
+        (3, BODY)])
+    c = clean(a)
+    assert c.paragraphs[0].kind == "body"
+    assert c.paragraphs[0].meta["dateline"] == {"place": "HARBOUR CITY", "credit": "AP"}
+    assert c.outlet == "Associated Press"
+
+
+def test_syndicated_copy_names_its_first_publisher() -> None:
+    a = Article.build(source="t", published=D, outlet="Bay Post", paragraphs=[
+        (1, BODY), (3, BODY),
+        (5, "This article was originally published by Harbour Wire and is republished "
+            "with permission.")])
+    c = clean(a)
+    assert c.paragraphs[2].kind == "byline"
+    assert c.outlet == "Bay Post" and c.meta["syndicated_from"] == "Harbour Wire"
+    assert c.meta["outlets_named"] == ["Harbour Wire"]

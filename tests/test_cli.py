@@ -10,7 +10,7 @@ from storytrace.cli import app
 from tests.conftest import SAMPLE, SCORER, write
 
 runner = CliRunner()
-COMMANDS = ["ingest", "export", "articles", "show", "stats"]
+COMMANDS = ["ingest", "export", "articles", "show", "stats", "entities", "entity", "check"]
 
 
 def run(*args: str | Path) -> tuple[int, str, str]:
@@ -98,7 +98,20 @@ def test_seeds_twice_then_clean_score(seeds_dir: Path, tmp_path: Path) -> None:
     if not SCORER.exists():
         pytest.skip(f"seed scorer not found at {SCORER}")
     pytest.importorskip("yaml")
-    r = subprocess.run([sys.executable, str(SCORER), str(out_file), "--section", "clean"],
-                       capture_output=True, text=True, check=False)
-    assert "accuracy 1.00" in r.stdout, r.stdout + r.stderr
-    assert r.returncode == 0
+    for section in ("clean", "entities"):
+        r = subprocess.run([sys.executable, str(SCORER), str(out_file), "--section", section],
+                           capture_output=True, text=True, check=False)
+        assert r.returncode == 0, r.stdout + r.stderr
+    assert "accuracy 1.00" in subprocess.run(
+        [sys.executable, str(SCORER), str(out_file), "--section", "clean"],
+        capture_output=True, text=True, check=False).stdout
+    # storytrace check: both leads' ages change consistently; "Vernont" is flagged
+    code, out, _ = run("check", "--db", db)
+    flat = " ".join(out.split())
+    assert code == 0 and "'Vernont' is likely a misspelling of 'Vermont'" in flat
+    assert "Tom Cruise: ages 62 on 2025-03-07, 62 on 2025-05-17, 63 on 2025-07-30 are" in flat
+    assert "ok age: Ana de Armas: ages 36 on 2025-03-07" in flat and "consistent" in flat
+    code, out, _ = run("entity", "Cruise", "--db", db)
+    assert code == 0 and "Tom Cruise (PERSON" in out and "age" in out
+    code, out, _ = run("entities", "--db", db, "--type", "WORK")
+    assert code == 0 and "Ballerina" in out

@@ -50,6 +50,10 @@ _ROLE = re.compile(
     r"\b(?:reporter|correspondent|writer|editor|journalist|producer|contributor|"
     r"columnist|critic)s?\b\s*", re.IGNORECASE)
 _LOWER_TAIL = re.compile(r"(?:\s+[a-z][\w-]*)+$")
+# A wire dateline opening the first paragraph: "PORT ANSELM (CDW) — City officials ..."
+_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z .,'’-]{1,40}?)\s*\((?P<credit>[A-Za-z][\w .&'’-]{0,40})\)"
+    r"\s*[—–-]{1,2}\s")
 _PLATFORM_HINTS = (("twitter.com", "X"), ("x.com", "X"), ("(@", "X"), ("instagram", "Instagram"),
                    ("tiktok", "TikTok"), ("threads", "Threads"), ("facebook", "Facebook"),
                    ("youtube", "YouTube"), ("bsky", "Bluesky"))
@@ -151,7 +155,7 @@ def _outlet_name(raw: str) -> str:
     entry = lookup_outlet(raw)
     if entry:
         return entry.name
-    return raw.title() if raw.isupper() else raw
+    return raw.title() if raw.isupper() and " " in raw else raw
 
 
 def classify_paragraph(
@@ -201,16 +205,29 @@ def clean(article: Article) -> Article:
     ['body', 'promo']
     """
     count = len(article.paragraphs)
-    paras = []
+    paras: list[Paragraph] = []
     contributors = list(article.contributors)
     named_outlets: list[str] = []
+    others: list[str] = []
     for i, p in enumerate(article.paragraphs):
         kind, info = classify_paragraph(p, position=i, count=count, title=article.title)
+        if kind == "body" and not any(q.kind == "body" for q in paras):
+            m = _DATELINE.match(p.text)
+            if m:
+                info = {"dateline": {"place": m["place"].strip(), "credit": m["credit"]}}
+                named_outlets.append(_outlet_name(m["credit"]))
         meta = {k: v for k, v in p.meta.items() if k != "html_tag"} | info
         paras.append(dataclasses.replace(p, kind=kind, meta=meta))
         contributors += [c for c in info.get("contributors", []) if c not in contributors]
         named_outlets += info.get("outlets", []) + ([info["outlet"]] if "outlet" in info else [])
+        if "origin" in info:
+            others.append(info["origin"])
     outlet = article.outlet or (named_outlets[0] if named_outlets else None)
+    named = [o for o in dict.fromkeys(named_outlets + others) if o != outlet]
+    meta = dict(article.meta) | ({"outlets_named": named} if named else {})
+    if others:
+        meta["syndicated_from"] = others[0]
     return dataclasses.replace(
-        article, paragraphs=tuple(paras), contributors=tuple(contributors), outlet=outlet
+        article, paragraphs=tuple(paras), contributors=tuple(contributors), outlet=outlet,
+        meta=meta,
     )

@@ -210,11 +210,93 @@ def stats(db: DbOption = DEFAULT_DB) -> None:
         s = st.stats()
     table = Table(box=None, show_header=False)
     for key in ("store", "schema", "articles", "outlets", "first", "last",
-                "paragraphs", "sentences", "runs"):
+                "paragraphs", "sentences", "entities", "runs"):
         table.add_row(key, str(s[key]))
     for kind, n in sorted(s["paragraph_kinds"].items()):
         table.add_row(f"  {kind}", str(n))
     out.print(table)
+
+
+@command
+def entities(
+    db: DbOption = DEFAULT_DB,
+    type: Annotated[str | None, typer.Option(
+        "--type", "-t", help="PERSON, WORK, OUTLET, PLACE, ORG or PLATFORM.")] = None,
+    limit: Annotated[int, typer.Option(help="Show at most this many.")] = 50,
+) -> None:
+    """List canonical entities with their aliases and mention counts.
+
+    Example:
+        storytrace entities --db story.db --type PERSON
+    """
+    _require(db)
+    table = Table("name", "type", "mentions", "aliases", box=None)
+    with _open(db) as st:
+        for e in st.entities(type=type)[:limit]:
+            table.add_row(e.name, e.type, str(e.mention_count), "; ".join(e.aliases[:8])
+                          + (" …" if len(e.aliases) > 8 else ""))
+    out.print(table)
+
+
+@command
+def entity(
+    name: Annotated[str, typer.Argument(help="Canonical name, alias or id.", metavar="NAME")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Show one entity: aliases, facts with dates and sources, and where it appears.
+
+    Example:
+        storytrace entity "Tom Cruise" --db story.db
+    """
+    _require(db)
+    with _open(db) as st:
+        found = st.entity(name)
+        if not found:
+            _fail(f"{name}: no entity has this name, alias or id (see 'storytrace entities')")
+        e = found[0]
+        sources = {a.id: a for a in st.articles()}
+    out.print(f"[bold]{e.name}[/bold] ({e.type}, {e.mention_count} mentions)", highlight=False)
+    if e.aliases:
+        out.print("aliases: " + "; ".join(e.aliases), highlight=False)
+    if e.facts:
+        facts = Table("fact", "value", "as of", "source", "line", box=None)
+        for f in e.facts:
+            a = sources.get(f.article_id)
+            line = next((str(p.line) for p in a.paragraphs if p.index == f.para_index), "?"
+                        ) if a else "?"
+            facts.add_row(f.key, str(f.value), str(f.as_of or ""), a.source if a else "", line)
+        out.print(facts)
+    counts: dict[str, int] = {}
+    for m in e.mentions:
+        counts[m.article_id] = counts.get(m.article_id, 0) + 1
+    appear = Table("published", "source", "mentions", box=None)
+    for aid, n in sorted(counts.items(), key=lambda kv: str(sources[kv[0]].published)):
+        appear.add_row(str(sources[aid].published), sources[aid].source, str(n))
+    out.print(appear)
+    if len(found) > 1:
+        out.print("also: " + ", ".join(f"{x.name} ({x.type})" for x in found[1:]),
+                  highlight=False)
+
+
+@command
+def check(db: DbOption = DEFAULT_DB) -> None:
+    """List what does not fit: ages across articles, likely misspellings, contradictions.
+
+    Consistent age changes (a birthday between two dates) are listed as 'ok'.
+
+    Example:
+        storytrace check --db story.db
+    """
+    _require(db)
+    with _open(db) as st:
+        findings = st.check()
+    if not findings:
+        out.print("nothing to report")
+        return
+    for f in findings:
+        mark = "ok" if f.get("level") == "info" else "!!"
+        out.print(f"{mark} {f['kind']}: {f['entity']}: {f['message']} "
+                  f"[{', '.join(f['sources'])}]", highlight=False, markup=False, soft_wrap=True)
 
 
 def _require(db: Path) -> None:

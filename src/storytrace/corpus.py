@@ -18,7 +18,7 @@ from storytrace import export as _export
 from storytrace import pipeline
 from storytrace.errors import InputError
 from storytrace.ingest import Notice, read_inputs
-from storytrace.models import Article, Paragraph
+from storytrace.models import Article, Entity, Paragraph
 from storytrace.settings import Settings
 from storytrace.store import SQLiteStore, Store
 
@@ -104,12 +104,17 @@ class Corpus:
 
         with self.store.transaction():
             run_id = self.store.start_run([str(i) for i in paths])
+            people = [e.name for e in self.store.entities(type="PERSON")]
             for done in pipeline.process(new_articles(), parse=parse,
-                                         batch_size=self.settings.batch_size):
-                if self.store.add_article(done.article, done.sentences, run_id):
+                                         batch_size=self.settings.batch_size,
+                                         known_people=people,
+                                         known_outlets=self.store.outlets()):
+                if self.store.add_article(done.article, done.sentences, run_id, done.results):
                     report.added.append(done.article.id)
                 else:
                     report.unchanged += 1
+            if report.added:
+                pipeline.link(self.store)
             self.store.finish_run(run_id, added=len(report.added), unchanged=report.unchanged,
                                   errors=len(report.errors))
         return report
@@ -128,6 +133,18 @@ class Corpus:
     def find(self, ref: str) -> builtins.list[Article]:
         """Articles matching an id, id prefix, file name, path or URL."""
         return self.store.find(ref)
+
+    def entities(self, *, type: str | None = None) -> builtins.list[Entity]:
+        """Canonical entities, most mentioned first (`type`: PERSON, WORK, OUTLET, PLACE, ORG)."""
+        return self.store.entities(type=type)
+
+    def entity(self, ref: str) -> builtins.list[Entity]:
+        """Entities named `ref` (name, alias or id), with their mentions and facts."""
+        return self.store.entity(ref)
+
+    def check(self) -> builtins.list[dict[str, Any]]:
+        """What does not fit: ages across articles, misspelt places, contradictory facts."""
+        return self.store.findings()
 
     def stats(self) -> dict[str, Any]:
         return self.store.stats()

@@ -106,3 +106,61 @@ def content_id(published: dt.date | None, title: str | None, texts: list[str]) -
     for t in texts:
         h.update(b"\x1e" + " ".join(t.split()).encode())
     return h.hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRef:
+    """What corpus-level stages need to know of an article besides its stage results."""
+
+    id: str
+    source: str
+    published: dt.date | None
+    outlet: str | None
+    # Outlets the article's furniture names besides its own (a syndicated
+    # copy's first publisher, a wire's dateline credit).
+    other_outlets: tuple[str, ...] = ()
+
+
+ENTITY_TYPES: tuple[str, ...] = ("PERSON", "WORK", "OUTLET", "PLACE", "ORG", "PLATFORM")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One place an entity is named or described: paragraph and character span."""
+
+    article_id: str
+    para_index: int
+    start: int
+    end: int
+    text: str
+    kind: str = "name"  # name, short (surname, first name, short form), descriptor
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A dated statement about an entity ("Cruise, 62"), with its source paragraph.
+
+    `value` is a number (age), a role ("actor") or another entity's name
+    (a work's director); `as_of` is the article's publication date.
+    """
+
+    key: str
+    value: Any
+    as_of: dt.date | None
+    article_id: str
+    para_index: int
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A person, work, outlet, place or organisation across the corpus."""
+
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    facts: tuple[Fact, ...] = ()
+    # Stores may leave `mentions` empty when listing entities; the count stays.
+    mention_count: int = 0

@@ -7,14 +7,33 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from storytrace import clean, nlp
+from storytrace import clean, entities, nlp
+from storytrace.entities.names import norm
 from storytrace.models import Article
+from storytrace.nlp import ParsedArticle
 
 # Per-article stages before the parse: pure functions Article -> Article.
 TEXT_STAGES: list[Callable[[Article], Article]] = [
     clean.clean,
+]
+@dataclass(frozen=True, slots=True)
+class BatchContext:
+    """What the articles of one batch share: names the corpus or the batch knows."""
+
+    people: dict[str, list[str]]
+    outlets: dict[str, str]
+
+
+# Per-article stages on the parsed text: (name, function -> JSON-ready result).
+PARSED_STAGES: list[tuple[str, Callable[[ParsedArticle, BatchContext], Any]]] = [
+    (entities.STAGE, entities.extract_dict),
+]
+# Corpus stages, re-run over the store after articles are added.
+CORPUS_STAGES: list[Callable[[Any], Any]] = [
+    entities.relink,
 ]
 
 
@@ -24,6 +43,7 @@ class Processed:
 
     article: Article
     sentences: list[tuple[int, int, int]]
+    results: dict[str, Any] = field(default_factory=dict)
 
 
 def batched(items: Iterable[Article], n: int) -> Iterator[list[Article]]:
@@ -33,14 +53,39 @@ def batched(items: Iterable[Article], n: int) -> Iterator[list[Article]]:
 
 
 def process(
-    articles: Iterable[Article], *, parse: bool = True, batch_size: int = 64
+    articles: Iterable[Article],
+    *,
+    parse: bool = True,
+    batch_size: int = 64,
+    known_people: Iterable[str] = (),
+    known_outlets: Iterable[str] = (),
 ) -> Iterator[Processed]:
-    """Run every stage over a stream, a batch at a time, so memory stays bounded."""
+    """Run every stage over a stream, a batch at a time, so memory stays bounded.
+
+    `known_people` (full names already in the store) and the names spaCy finds
+    anywhere in a batch are looked for in every article of the batch.
+    """
+    known = set(known_people)
+    outlets = {norm(o): o for o in known_outlets}
     for batch in batched(articles, batch_size):
         for stage in TEXT_STAGES:
             batch = [stage(a) for a in batch]
         if not parse:
             yield from (Processed(a, []) for a in batch)
             continue
-        for parsed in nlp.parse(batch, batch_size=batch_size):
-            yield Processed(parsed.article, parsed.sentences())
+        parsed_batch = list(nlp.parse(batch, batch_size=batch_size))
+        names = set(known)
+        for parsed in parsed_batch:
+            names |= entities.people_in(parsed)
+        batch_outlets = dict(outlets)
+        batch_outlets.update({norm(a.outlet): a.outlet for a in batch if a.outlet})
+        ctx = BatchContext(entities.known_names(names), batch_outlets)
+        for parsed in parsed_batch:
+            results = {name: stage(parsed, ctx) for name, stage in PARSED_STAGES}
+            yield Processed(parsed.article, parsed.sentences(), results)
+
+
+def link(store: Any) -> None:
+    """Run the corpus stages over everything the store holds."""
+    for stage in CORPUS_STAGES:
+        stage(store)

@@ -51,6 +51,51 @@ MIGRATIONS: tuple[str, ...] = (
         errors INTEGER NOT NULL DEFAULT 0
     );
     """,
+    # 2: per-article stage results, and the corpus's entities.
+    """
+    CREATE TABLE stage_results (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        stage TEXT NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (article_id, stage)
+    ) WITHOUT ROWID;
+    CREATE TABLE entities (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        type TEXT NOT NULL,
+        aliases TEXT NOT NULL DEFAULT '[]',
+        mentions INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX entities_name ON entities (name COLLATE NOCASE);
+    CREATE TABLE entity_mentions (
+        entity_id TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        para_idx INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        kind TEXT NOT NULL
+    );
+    CREATE INDEX entity_mentions_entity ON entity_mentions (entity_id);
+    CREATE INDEX entity_mentions_article ON entity_mentions (article_id, para_idx);
+    CREATE TABLE entity_facts (
+        entity_id TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        as_of TEXT,
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        para_idx INTEGER NOT NULL,
+        text TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX entity_facts_entity ON entity_facts (entity_id);
+    CREATE TABLE findings (
+        kind TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        message TEXT NOT NULL,
+        sources TEXT NOT NULL DEFAULT '[]',
+        level TEXT NOT NULL DEFAULT 'warning'
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -9,10 +9,10 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from storytrace.errors import NotAStoreError, SchemaTooNewError, StoreError, StoreLockedError
-from storytrace.models import Article, Paragraph
+from storytrace.models import Article, ArticleRef, Entity, Fact, Mention, Paragraph
 from storytrace.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -151,7 +151,11 @@ class SQLiteStore:
         )
 
     def add_article(
-        self, article: Article, sentences: list[tuple[int, int, int]], run_id: int | None = None
+        self,
+        article: Article,
+        sentences: list[tuple[int, int, int]],
+        run_id: int | None = None,
+        results: dict[str, Any] | None = None,
     ) -> bool:
         """Insert an article unless its content id is stored already; True if added."""
         a = article
@@ -176,7 +180,96 @@ class SQLiteStore:
             "VALUES (?, ?, ?, ?)",
             [(a.id, *s) for s in sentences],
         )
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO stage_results (article_id, stage, data) VALUES (?, ?, ?)",
+            [(a.id, stage, json.dumps(data)) for stage, data in (results or {}).items()],
+        )
         return True
+
+    def stage_results(self, stage: str) -> Iterator[tuple[ArticleRef, Any]]:
+        """Each article's stored result of a per-article stage, in publication order."""
+        rows = self.conn.execute(
+            "SELECT a.id, a.source, a.published, a.outlet, a.meta, r.data FROM stage_results r "
+            "JOIN articles a ON a.id = r.article_id WHERE r.stage = ? "
+            "ORDER BY a.published, a.source", (stage,))
+        for aid, source, published, outlet, meta, data in rows:
+            others = tuple(json.loads(meta).get("outlets_named", []))
+            ref = ArticleRef(aid, source,
+                             dt.date.fromisoformat(published) if published else None, outlet,
+                             others)
+            yield ref, json.loads(data)
+
+    def replace_entities(self, entities: list[Entity], findings: list[dict[str, Any]]) -> None:
+        """Swap in a new linking of the corpus (inside the caller's transaction)."""
+        q = self.conn.execute
+        for table in ("entity_mentions", "entity_facts", "entities", "findings"):
+            q(f"DELETE FROM {table}")
+        self.conn.executemany(
+            "INSERT INTO entities (id, name, type, aliases, mentions) VALUES (?, ?, ?, ?, ?)",
+            [(e.id, e.name, e.type, json.dumps(list(e.aliases)), len(e.mentions))
+             for e in entities])
+        self.conn.executemany(
+            "INSERT INTO entity_mentions (entity_id, article_id, para_idx, start, end, text, kind)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(e.id, m.article_id, m.para_index, m.start, m.end, m.text, m.kind)
+             for e in entities for m in e.mentions])
+        self.conn.executemany(
+            "INSERT INTO entity_facts (entity_id, key, value, as_of, article_id, para_idx, text)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(e.id, f.key, json.dumps(f.value), f.as_of.isoformat() if f.as_of else None,
+              f.article_id, f.para_index, f.text) for e in entities for f in e.facts])
+        self.conn.executemany(
+            "INSERT INTO findings (kind, entity, message, sources, level) VALUES (?, ?, ?, ?, ?)",
+            [(f["kind"], f["entity"], f["message"], json.dumps(f["sources"]),
+              f.get("level", "warning")) for f in findings])
+
+    def _facts(self, entity_id: str) -> tuple[Fact, ...]:
+        return tuple(
+            Fact(r["key"], json.loads(r["value"]),
+                 dt.date.fromisoformat(r["as_of"]) if r["as_of"] else None,
+                 r["article_id"], r["para_idx"], r["text"])
+            for r in self.conn.execute(
+                "SELECT * FROM entity_facts WHERE entity_id = ? ORDER BY as_of, rowid",
+                (entity_id,)))
+
+    def entities(self, *, type: str | None = None) -> list[Entity]:
+        """Entities by mention count, with facts; mentions are loaded by `entity()`."""
+        sql, args = "SELECT * FROM entities", cast(tuple[str, ...], ())
+        if type:
+            sql, args = sql + " WHERE type = ?", (type.upper(),)
+        rows = self.conn.execute(sql + " ORDER BY mentions DESC, name", args).fetchall()
+        return [Entity(r["id"], r["name"], r["type"], tuple(json.loads(r["aliases"])),
+                       facts=self._facts(r["id"]), mention_count=r["mentions"]) for r in rows]
+
+    def entity(self, ref: str) -> list[Entity]:
+        """Entities whose id, name or alias is `ref` (case-insensitive), with mentions."""
+        rows = self.conn.execute(
+            "SELECT * FROM entities WHERE id = ? OR name = ? COLLATE NOCASE "
+            "OR EXISTS (SELECT 1 FROM json_each(aliases) WHERE value = ? COLLATE NOCASE) "
+            "ORDER BY name = ? COLLATE NOCASE DESC, mentions DESC", (ref, ref, ref, ref)).fetchall()
+        out = []
+        for r in rows:
+            mentions = tuple(
+                Mention(m["article_id"], m["para_idx"], m["start"], m["end"], m["text"],
+                        m["kind"])
+                for m in self.conn.execute(
+                    "SELECT * FROM entity_mentions WHERE entity_id = ? "
+                    "ORDER BY article_id, para_idx, start", (r["id"],)))
+            out.append(Entity(r["id"], r["name"], r["type"], tuple(json.loads(r["aliases"])),
+                              mentions, self._facts(r["id"]), r["mentions"]))
+        return out
+
+    def outlets(self) -> list[str]:
+        """Outlet names of stored articles, as their pages name themselves."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL")]
+
+    def findings(self) -> list[dict[str, Any]]:
+        return [{"kind": r[0], "entity": r[1], "message": r[2], "sources": json.loads(r[3]),
+                 "level": r[4]}
+                for r in self.conn.execute(
+                    "SELECT kind, entity, message, sources, level FROM findings "
+                    "ORDER BY level = 'info', kind, entity")]
 
     # -- reading ------------------------------------------------------------
     def _article(self, row: sqlite3.Row) -> Article:
@@ -243,6 +336,7 @@ class SQLiteStore:
             "paragraphs": sum(kinds.values()),
             "paragraph_kinds": kinds,
             "sentences": q("SELECT count(*) FROM sentences").fetchone()[0],
+            "entities": q("SELECT count(*) FROM entities").fetchone()[0],
             "runs": q("SELECT count(*) FROM runs").fetchone()[0],
         }
 

@@ -1,0 +1,511 @@
+"""Corpus-level canonicalization: one entity per person, work, outlet, place or organisation
+across articles, with descriptors resolved against everything the corpus knows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from storytrace.entities.names import norm, short_forms
+from storytrace.entities.places import lookup_place, near_miss
+from storytrace.entities.recognize import ArticleEntities, Descriptor, LocalEntity
+from storytrace.gazetteer import lookup_outlet
+from storytrace.models import ArticleRef, Entity, Fact, Mention
+
+# A person's gender is taken as known when one pronoun outnumbers the other
+# by this factor (and by at least two mentions): news text is noisy.
+GENDER_MARGIN = 2.0
+# An age stated in a descriptor fits a person whose known age, carried to the
+# article's date, is within this many years (birthdays fall in between).
+AGE_SLACK = 1
+# Bonus to a candidate whose name shares paragraphs with a work the
+# descriptor names ("the 'Top Gun' star"), per log-unit of co-occurrence.
+WORK_BONUS = 1.0
+AGE_BONUS = 2.0
+# Offices and jobs one person holds at a time in a story: a candidate known to
+# hold another of them is not the one a descriptor of this one stands for.
+OFFICES = frozenset({"mayor", "governor", "senator", "president", "judge", "spokesperson",
+                     "spokesman", "spokeswoman", "director", "executive", "chief", "attorney",
+                     "lawyer", "host", "reporter", "analyst", "councillor", "councilor",
+                     "minister", "chancellor", "coach", "sheriff", "premier"})
+# A candidate known by the descriptor's role ("Mayor Helen Marchetti" for "the mayor").
+ROLE_BONUS = 3.0
+
+
+@dataclass
+class _Group:
+    type: str
+    members: list[tuple[str, LocalEntity]] = field(default_factory=list)  # (article id, local)
+    descriptors: list[tuple[str, Descriptor]] = field(default_factory=list)
+    extra_aliases: dict[str, int] = field(default_factory=dict)
+
+    def forms(self) -> Counter[str]:
+        c: Counter[str] = Counter()
+        for _, e in self.members:
+            for m in e.mentions:
+                c[m[3]] += 1
+            for form in e.forms:
+                c[form] += 0
+        return c
+
+    def mention_count(self) -> int:
+        return sum(len(e.mentions) for _, e in self.members) + len(self.descriptors)
+
+    def gender(self) -> str | None:
+        m = sum(e.gender[0] for _, e in self.members)
+        f = sum(e.gender[1] for _, e in self.members)
+        for _, d in self.descriptors:
+            m += 3 if d.gender == "m" else 0
+            f += 3 if d.gender == "f" else 0
+        if m >= 2 and m >= GENDER_MARGIN * f:
+            return "m"
+        if f >= 2 and f >= GENDER_MARGIN * m:
+            return "f"
+        return None
+
+
+@dataclass
+class Finding:
+    """Something that does not fit, with the sources that show it."""
+
+    kind: str
+    entity: str
+    message: str
+    sources: list[str]
+    level: str = "warning"  # or "info": checked and consistent
+
+
+@dataclass
+class LinkResult:
+    entities: list[Entity]
+    findings: list[Finding]
+
+
+def _type_votes(arts: list[tuple[ArticleRef, ArticleEntities]]) -> dict[str, Counter[str]]:
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for _, ae in arts:
+        for e in ae.entities:
+            for form, kind in e.forms.items():
+                if kind in ("name", "short"):
+                    # A surname of a full name is as good evidence as the name itself.
+                    votes[norm(form)][e.type] += e.strength * 2
+    return votes
+
+
+def _retype(e: LocalEntity, votes: dict[str, Counter[str]]) -> str:
+    v = votes.get(norm(e.name))
+    if not v:
+        return e.type
+    best, n = v.most_common(1)[0]
+    return best if n > v[e.type] else e.type
+
+
+def link(arts: Iterable[tuple[ArticleRef, ArticleEntities]]) -> LinkResult:
+    """All articles' local entities -> the corpus's entities, aliases, mentions and facts."""
+    arts = sorted(arts, key=lambda x: (x[0].published or dt.date.min, x[0].source))
+    info = {a.id: a for a, _ in arts}
+    votes = _type_votes(arts)
+    groups: dict[tuple[str, str], _Group] = {}
+    local_to_group: dict[tuple[str, str], tuple[str, str]] = {}
+    findings: list[Finding] = []
+
+    def put(aid: str, e: LocalEntity, gkey: tuple[str, str]) -> None:
+        groups.setdefault(gkey, _Group(gkey[0])).members.append((aid, e))
+        local_to_group[(aid, e.key)] = gkey
+
+    singles: list[tuple[str, LocalEntity]] = []
+    for a, ae in arts:
+        for e in ae.entities:
+            was = e.type
+            e.type = _retype(e, votes)
+            if was == "PERSON" and e.type != "PERSON":
+                # "John Wick" is a film here: "Wick" and "John" were never names of it.
+                e.forms = {f: k for f, k in e.forms.items() if k != "short"}
+                e.mentions = [m for m in e.mentions if m[4] != "short"]
+            if e.type == "PERSON" and " " not in e.name.strip():
+                singles.append((a.id, e))
+            elif e.type == "PLACE":
+                put(a.id, e, ("PLACE", _place_key(e.name)))
+            elif e.type in ("OUTLET", "PLATFORM"):
+                entry = lookup_outlet(e.name)
+                put(a.id, e, (e.type, norm(entry.name if entry else e.name)))
+            else:
+                put(a.id, e, (e.type, norm(e.name)))
+    _merge_people(groups, local_to_group, singles)
+    _merge_subtitles(groups, local_to_group)
+    for type_ in ("ORG", "OUTLET", "PLACE"):
+        _merge_prefixes(groups, local_to_group, type_)
+    _merge_acronyms(groups, local_to_group)
+    _merge_qualified_places(groups, local_to_group)
+    findings += _merge_misspelt_places(groups, local_to_group, info)
+    _fold_districts(groups, local_to_group)
+    _add_outlets(groups, arts)
+    _merge_prefixes(groups, local_to_group, "OUTLET")
+    _merge_acronyms(groups, local_to_group)
+    cooc = _cooccurrence(arts, local_to_group)
+    ages = _stated_ages(arts, local_to_group)
+    roles = _stated_roles(arts, local_to_group)
+    for a, ae in arts:
+        _resolve(a, ae, groups, local_to_group, cooc, ages, roles)
+    return LinkResult(_entities(groups, local_to_group, arts, info), findings)
+
+
+def _place_key(name: str) -> str:
+    entry = lookup_place(name)
+    return norm(entry.name if entry else name)
+
+
+def _merge_people(groups: dict[tuple[str, str], _Group],
+                  local_to_group: dict[tuple[str, str], tuple[str, str]],
+                  singles: list[tuple[str, LocalEntity]]) -> None:
+    """Surname-only and first-name-only people join the full name the corpus knows."""
+    full = {k: g for k, g in groups.items() if k[0] == "PERSON"}
+    by_part: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for k, g in full.items():
+        name = g.members[0][1].name
+        first, surnames = short_forms(name)
+        for s in surnames:
+            by_part[s].append(k)
+        if first:
+            by_part[first].append(k)
+    starts: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for k in groups:
+        if k[0] in ("ORG", "PLACE", "OUTLET") and " " in k[1]:
+            starts[k[1].split()[0]].append(k)
+    for aid, e in singles:
+        owners = by_part.get(e.name)
+        if owners:
+            best = max(owners, key=lambda k: full[k].mention_count())
+            groups[best].members.append((aid, e))
+            local_to_group[(aid, e.key)] = best
+            continue
+        org = sorted(starts.get(norm(e.name), []), key=lambda k: len(k[1]))
+        if org and all(o[1].startswith(org[0][1]) for o in org):
+            org = org[:1]  # "Greyholm" of "Greyholm Island" (and of "Greyholm Island Courier")
+        if len(org) == 1:  # "Greyholm" of "Greyholm Island", tagged a person by NER
+            groups[org[0]].members.append((aid, e))
+            local_to_group[(aid, e.key)] = org[0]
+            continue
+        key = ("PERSON", norm(e.name))
+        groups.setdefault(key, _Group("PERSON")).members.append((aid, e))
+        local_to_group[(aid, e.key)] = key
+
+
+def _move(groups: dict[tuple[str, str], _Group],
+          local_to_group: dict[tuple[str, str], tuple[str, str]],
+          src: tuple[str, str], dst: tuple[str, str]) -> None:
+    g = groups.pop(src)
+    groups[dst].members += g.members
+    for aid, e in g.members:
+        local_to_group[(aid, e.key)] = dst
+
+
+def _merge_subtitles(groups: dict[tuple[str, str], _Group],
+                     local_to_group: dict[tuple[str, str], tuple[str, str]]) -> None:
+    """'From the World of John Wick: Ballerina' joins 'Ballerina' when both are works."""
+    for k in [k for k in groups if k[0] == "WORK" and ":" in k[1]]:
+        sub = ("WORK", k[1].rsplit(":", 1)[1].strip())
+        if sub in groups and sub != k:
+            _move(groups, local_to_group, k, sub)
+
+
+def _merge_prefixes(groups: dict[tuple[str, str], _Group],
+                    local_to_group: dict[tuple[str, str], tuple[str, str]], type_: str) -> None:
+    """A one-word name that starts (or, for outlets, ends) exactly one longer one
+    of the same type is its short form: 'Corvane', 'the Ledger'."""
+    keys = [k for k in groups if k[0] == type_]
+    for k in [k for k in groups if " " not in k[1] and k[0] in (type_, "ORG", "PERSON")]:
+        owners = [o for o in keys if " " in o[1] and o in groups and (
+            o[1].split()[0] == k[1] or (type_ == "OUTLET" and o[1].split()[-1] == k[1]))]
+        if len(owners) == 1 and k in groups and (k[0] == type_ or groups[k].mention_count() < 3):
+            _move(groups, local_to_group, k, owners[0])
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w[:1].isupper())
+
+
+def _merge_acronyms(groups: dict[tuple[str, str], _Group],
+                    local_to_group: dict[tuple[str, str], tuple[str, str]]) -> None:
+    """'CDW' joins 'Coastline Daily Wire' when exactly one name has those initials."""
+    names = {k: g.members[0][1].name if g.members else next(iter(g.extra_aliases))
+             for k, g in groups.items() if g.members or g.extra_aliases}
+    for k, name in list(names.items()):
+        if k not in groups or " " in name or not (name.isupper() and 2 <= len(name) <= 6):
+            continue
+        owners = [o for o, n in names.items()
+                  if o != k and o in groups and " " in n and _initials(n) == name]
+        if len(owners) == 1:
+            _move(groups, local_to_group, k, owners[0])
+
+
+def _merge_qualified_places(groups: dict[tuple[str, str], _Group],
+                            local_to_group: dict[tuple[str, str], tuple[str, str]]) -> None:
+    """'City of Port Anselm' is Port Anselm; 'Port Anselm City Hall' is City Hall."""
+    places = {k[1] for k in groups if k[0] == "PLACE"}
+    for k in [k for k in groups if k[0] == "PLACE"]:
+        name = k[1]
+        for prefix in ("city of ", "town of ", "village of ", "borough of "):
+            if name.startswith(prefix) and ("PLACE", name[len(prefix):]) in groups:
+                _move(groups, local_to_group, k, ("PLACE", name[len(prefix):]))
+                break
+        else:
+            for p in places:
+                rest = name[len(p):].strip()
+                if name.startswith(p + " ") and " " in rest and ("PLACE", rest) in groups:
+                    _move(groups, local_to_group, k, ("PLACE", rest))
+                    break
+
+
+def _merge_misspelt_places(groups: dict[tuple[str, str], _Group],
+                           local_to_group: dict[tuple[str, str], tuple[str, str]],
+                           info: dict[str, ArticleRef]) -> list[Finding]:
+    """A place named once, one letter away from a known place, is that place misspelt."""
+    findings = []
+    known = {k[1] for k in groups if k[0] == "PLACE"}
+    for k in [k for k in groups if k[0] == "PLACE"]:
+        g = groups[k]
+        name = g.members[0][1].name
+        if lookup_place(name) is not None or g.mention_count() > 2:
+            continue
+        target = near_miss(name, [g2.members[0][1].name for k2, g2 in groups.items()
+                                  if k2[0] == "PLACE" and k2 != k and k2[1] in known])
+        if target is None:
+            continue
+        dst = ("PLACE", _place_key(target))
+        sources = sorted({info[aid].source for aid, _ in g.members})
+        if dst not in groups:
+            groups[dst] = _Group("PLACE")
+            groups[dst].extra_aliases[target] = 0
+        _move(groups, local_to_group, k, dst)
+        findings.append(Finding("spelling", target, f"'{name}' is likely a misspelling of "
+                                f"'{target}'", sources))
+    return findings
+
+
+def _fold_districts(groups: dict[tuple[str, str], _Group],
+                    local_to_group: dict[tuple[str, str], tuple[str, str]]) -> None:
+    """A district named beside its city ("London's Soho") is folded into the city.
+
+    The timeline's place is the city; the district stays as an alias.
+    """
+    for k in [k for k in groups if k[0] == "PLACE"]:
+        entry = lookup_place(k[1])
+        if entry is None or entry.type != "district" or not entry.part_of:
+            continue
+        city = ("PLACE", _place_key(entry.part_of))
+        if city in groups and city != k:
+            _move(groups, local_to_group, k, city)
+
+
+def _add_outlets(groups: dict[tuple[str, str], _Group],
+                 arts: list[tuple[ArticleRef, ArticleEntities]]) -> None:
+    """The outlet of each article is an entity even when its text never names it."""
+    for a, _ in arts:
+        for name in (a.outlet, *a.other_outlets):
+            if not name:
+                continue
+            entry = lookup_outlet(name)
+            key = ("OUTLET", norm(entry.name if entry else name))
+            g = groups.setdefault(key, _Group("OUTLET"))
+            g.extra_aliases[name] = g.extra_aliases.get(name, 0) + 1
+
+
+def _cooccurrence(arts: list[tuple[ArticleRef, ArticleEntities]],
+                  local_to_group: dict[tuple[str, str], tuple[str, str]]
+                  ) -> Counter[tuple[tuple[str, str], tuple[str, str]]]:
+    """How many paragraphs name both of two groups."""
+    c: Counter[tuple[tuple[str, str], tuple[str, str]]] = Counter()
+    for a, ae in arts:
+        by_para: dict[int, set[tuple[str, str]]] = defaultdict(set)
+        for e in ae.entities:
+            for m in e.mentions:
+                by_para[m[0]].add(local_to_group[(a.id, e.key)])
+        for keys in by_para.values():
+            for x in keys:
+                for y in keys:
+                    if x != y:
+                        c[(x, y)] += 1
+    return c
+
+
+def _stated_ages(arts: list[tuple[ArticleRef, ArticleEntities]],
+                 local_to_group: dict[tuple[str, str], tuple[str, str]]
+                 ) -> dict[tuple[str, str], list[tuple[dt.date, int]]]:
+    out: dict[tuple[str, str], list[tuple[dt.date, int]]] = defaultdict(list)
+    for a, ae in arts:
+        for f in ae.facts:
+            if f.key == "age" and a.published and (a.id, f.subject) in local_to_group:
+                out[local_to_group[(a.id, f.subject)]].append((a.published, int(f.value)))
+    return out
+
+
+def _stated_roles(arts: list[tuple[ArticleRef, ArticleEntities]],
+                  local_to_group: dict[tuple[str, str], tuple[str, str]]
+                  ) -> dict[tuple[str, str], set[str]]:
+    out: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for a, ae in arts:
+        for f in ae.facts:
+            if f.key == "role" and (a.id, f.subject) in local_to_group:
+                out[local_to_group[(a.id, f.subject)]].add(str(f.value))
+        for e in ae.entities:
+            for form, kind in e.forms.items():
+                if kind == "title" and (a.id, e.key) in local_to_group:
+                    out[local_to_group[(a.id, e.key)]] |= {w.lower() for w in form.split()}
+    return out
+
+
+def _age_fits(known: list[tuple[dt.date, int]], day: dt.date | None, age: int) -> bool | None:
+    """None when nothing is known; else whether `age` on `day` fits a stated age."""
+    if not known or day is None:
+        return None
+    for when, value in known:
+        years = (day - when).days / 365.25
+        if abs(value + years - age) <= AGE_SLACK:
+            return True
+    return False
+
+
+def _resolve(a: ArticleRef, ae: ArticleEntities, groups: dict[tuple[str, str], _Group],
+             local_to_group: dict[tuple[str, str], tuple[str, str]],
+             cooc: Counter[tuple[tuple[str, str], tuple[str, str]]],
+             ages: dict[tuple[str, str], list[tuple[dt.date, int]]],
+             roles: dict[tuple[str, str], set[str]]) -> None:
+    """Each descriptor to the most salient candidate its gender, age and works allow.
+
+    Descriptors with the strongest constraints go first; within a sentence two
+    descriptors never stand for the same person.
+    """
+    def constraints(d: Descriptor) -> int:
+        return (d.gender is not None) + (d.age is not None) + bool(d.works)
+
+    taken: dict[tuple[int, int], set[tuple[str, str]]] = defaultdict(set)
+    for d in sorted(ae.descriptors, key=lambda d: -constraints(d)):
+        sentence = (d.para, d.start // 400)
+        best, best_score = None, 0.0
+        for key, salience in d.candidates:
+            gkey = local_to_group.get((a.id, key))
+            if gkey is None or gkey in taken[sentence] or gkey[0] != "PERSON":
+                continue
+            g = groups[gkey]
+            score = float(salience)
+            known_roles = roles.get(gkey, set())
+            if d.head in known_roles or (d.role and d.role in known_roles):
+                score += ROLE_BONUS
+            elif d.head in OFFICES and known_roles & OFFICES:
+                continue  # the spokesperson is not "the mayor"
+            gender = g.gender()
+            if d.gender and gender and gender != d.gender:
+                continue
+            if d.age is not None:
+                fits = _age_fits(ages.get(gkey, []), a.published, d.age)
+                if fits is False:
+                    continue
+                score += AGE_BONUS if fits else 0.0
+            for w in d.works:
+                wkey = local_to_group.get((a.id, w))
+                if wkey is not None:
+                    score += WORK_BONUS * math.log1p(cooc[(gkey, wkey)])
+            if score > best_score:
+                best, best_score = gkey, score
+        if best is None and d.head in OFFICES:
+            holders = [k for k, r in roles.items() if d.head in r and k not in taken[sentence]]
+            if len(holders) == 1:  # the corpus knows one mayor: "the mayor" is her
+                best = holders[0]
+        if best is not None:
+            groups[best].descriptors.append((a.id, d))
+            taken[sentence].add(best)
+            if d.age is not None and a.published:
+                ages[best].append((a.published, d.age))
+            roles[best].add(d.head)
+
+
+def _canonical(g: _Group, gkey: tuple[str, str],
+               arts: list[tuple[ArticleRef, ArticleEntities]]) -> str:
+    forms = g.forms()
+    for name, n in g.extra_aliases.items():
+        forms[name] += n
+    if g.type in ("OUTLET", "PLATFORM"):
+        entry = lookup_outlet(next(iter(forms)) if forms else gkey[1])
+        if entry and forms.get(entry.name, 0) > 0:
+            return entry.name
+    if g.type == "PLACE":
+        for form in forms:
+            place = lookup_place(form)
+            if place is not None:
+                return place.name
+    names = [f for f, n in forms.most_common()
+             if (n and any(e.forms.get(f) == "name" for _, e in g.members))
+             or f in g.extra_aliases]
+    if g.type == "PERSON":
+        full = [f for f in names if " " in f]
+        names = full or names
+    if not names:
+        names = [f for f, _ in forms.most_common()]
+    spelled = [f for f in names if not (f.isupper() and " " not in f)]
+    # "Corvane" is short for "Corvane Marine Holdings", however often it is used.
+    spelled = [f for f in spelled if not any(
+        o != f and o.split()[:len(f.split())] == f.split() for o in spelled)] or spelled
+    best = max(spelled or names, key=lambda f: (forms[f], len(f)))
+    return best
+
+
+def _entities(groups: dict[tuple[str, str], _Group],
+              local_to_group: dict[tuple[str, str], tuple[str, str]],
+              arts: list[tuple[ArticleRef, ArticleEntities]],
+              info: dict[str, ArticleRef]) -> list[Entity]:
+    facts: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+    names = {k: _canonical(g, k, arts) for k, g in groups.items()}
+    for a, ae in arts:
+        for f in ae.facts:
+            gkey = local_to_group.get((a.id, f.subject))
+            if gkey is None:
+                continue
+            value: Any = f.value
+            if f.key in ("director", "cast"):
+                other = local_to_group.get((a.id, str(f.value)))
+                if other is None:
+                    continue
+                value = names[other]
+            facts[gkey].append(Fact(f.key, value, a.published, a.id, f.para, f.text))
+    out = []
+    for gkey, g in groups.items():
+        name = names[gkey]
+        aliases: dict[str, None] = {}
+        mentions: list[Mention] = []
+        for aid, e in g.members:
+            for form in e.forms:
+                aliases.setdefault(form)
+            mentions += [Mention(aid, m[0], m[1], m[2], m[3], m[4]) for m in e.mentions]
+        for alias in g.extra_aliases:
+            aliases.setdefault(alias)
+        for aid, d in g.descriptors:
+            aliases.setdefault(d.text)
+            mentions.append(Mention(aid, d.para, d.start, d.end, d.text, "descriptor"))
+            published = info[aid].published
+            if d.age is not None:
+                facts[gkey].append(Fact("age", d.age, published, aid, d.para, d.text))
+            if d.role:
+                facts[gkey].append(Fact("role", d.role, published, aid, d.para, d.text))
+        if not mentions and not g.extra_aliases:
+            continue
+        alias_list = tuple(a for a in aliases if a != name and a.strip())
+        seen_facts: set[tuple[str, str, str]] = set()
+        unique: list[Fact] = []
+        for fact in facts.get(gkey, ()):
+            k = (fact.key, str(fact.value), fact.article_id)
+            if k not in seen_facts:
+                seen_facts.add(k)
+                unique.append(fact)
+        facts[gkey] = unique
+        eid = "e" + hashlib.sha1(f"{g.type}\x1f{norm(name)}".encode()).hexdigest()[:10]
+        out.append(Entity(eid, name, g.type, alias_list, tuple(sorted(
+            mentions, key=lambda m: (m.article_id, m.para_index, m.start))),
+            tuple(facts.get(gkey, ()))))
+    out.sort(key=lambda e: (-len(e.mentions), e.name))
+    return out

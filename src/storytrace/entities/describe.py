@@ -45,7 +45,8 @@ def _mention_index(art: _Article, ents: list[LocalEntity], types: tuple[str, ...
 
 
 def _span_tokens(doc: Any, start: int, end: int) -> list[Any]:
-    return [t for t in doc if t.idx >= start and t.idx + len(t.text) <= end]
+    span = doc.char_span(start, end, alignment_mode="contract")
+    return list(span) if span is not None else []
 
 
 def _verb_subjects(tok: Any) -> set[int]:
@@ -108,11 +109,11 @@ def descriptors(art: _Article, ents: list[LocalEntity]) -> list[Descriptor]:
         start, end = doc[start_i].idx, tok.idx + len(tok.text)
         if any(s < end and start < e for s, e, _, _ in people):
             continue  # a name inside the phrase: not a stand-in for one
-        text = doc.text[start:end]
-        age_m = _YEAR_OLD.search(text) or _AGE_AFTER.match(doc.text[end:end + 8])
+        text = art.text[start:end]
+        age_m = _YEAR_OLD.search(text) or _AGE_AFTER.match(art.text[end:end + 8])
         gender = roles().get(noun, ("-", ""))[0]
         in_works = sorted({k for s, e, k, _ in works if start <= s and e <= end})
-        appos = re.match(r",\s*", doc.text[end:end + 4])
+        appos = re.match(r",\s*", art.text[end:end + 4])
         named_next = [k for s, _, k, _ in people if appos and s == end + appos.end()]
         cands = [[named_next[0], APPOSITION]] if named_next else _candidates(
             art, tok, start, people)
@@ -134,7 +135,8 @@ def _candidates(art: _Article, tok: Any, start: int,
     """People the descriptor may stand for, with a salience from recency and frequency."""
     doc = art.doc
     here = art.sent_of(start)
-    sent = tok.sent
+    lo, hi = art.sent_bounds[art.sent_of(tok.idx)]
+    sent = doc[lo:hi]
     excluded: set[str] = set()
     blocked = _conjuncts(tok) | _verb_subjects(tok)
     for s, e, key, _ in people:
@@ -191,7 +193,7 @@ def definite_references(art: _Article, ents: list[LocalEntity]) -> None:
         if first_seen[owner.key] >= start or any(s < end and start < e for s, e in taken):
             continue
         para, off = art.locate(start)
-        text = doc.text[start:end]
+        text = art.text[start:end]
         owner.mentions.append([para, off, off + (end - start), text, "descriptor"])
         owner.forms.setdefault(text, "descriptor")
         taken.append((start, end))
@@ -226,8 +228,8 @@ def facts(art: _Article, ents: list[LocalEntity]) -> list[LocalFact]:
             role = _role_of(noun)
             if role:
                 out.append(LocalFact(key, "role", role, para, text[max(0, s - 30):e]))
-    for sent in doc.sents:
-        lo, hi = sent.start_char, sent.end_char
+    for lo, hi in ((doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text))
+                   for s, e in art.sent_bounds):
         in_sent = [(s, e, k) for s, e, k, _ in works if lo <= s < hi]
         if not in_sent:
             continue

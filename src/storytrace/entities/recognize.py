@@ -153,7 +153,8 @@ class _Article:
         self.text: str = parsed.doc.text
         self.starts = list(parsed.starts)
         self.para_index = list(parsed.para_index)
-        self.sent_starts = [s.start_char for s in self.doc.sents]
+        self.sent_bounds = parsed.sent_bounds
+        self.sent_starts = [s for s, _ in parsed.sent_chars]
 
     def locate(self, off: int) -> tuple[int, int]:
         i = bisect.bisect_right(self.starts, off) - 1
@@ -567,8 +568,11 @@ def _titled_forms(b: _Builder) -> None:
             if kind != "name":
                 continue
             start = art.starts[art.para_index.index(para)] + off
-            toks = [t for t in doc if t.idx < start and t.idx >= start - 60]
-            if not toks or toks[-1].idx + len(toks[-1].text) + 1 != start:
+            span = doc.char_span(start, start + len(text), alignment_mode="expand")
+            if span is None or span.start == 0:
+                continue
+            toks = list(doc[max(0, span.start - 8):span.start])
+            if toks[-1].idx + len(toks[-1].text) + 1 != start:
                 continue
             j = len(toks) - 1
             head = toks[j]
@@ -599,7 +603,8 @@ def _gender_votes(b: _Builder) -> None:
         for para, off, *_ in e.mentions:
             doc_off = art.starts[art.para_index.index(para)] + off
             by_sent.setdefault(art.sent_of(doc_off), set()).add(e.key)
-    sents = list(art.doc.sents)
+    doc = art.doc
+    sents = [doc[s:e] for s, e in art.sent_bounds]
     for i, keys in by_sent.items():
         if len(keys) != 1:
             continue

@@ -21,6 +21,9 @@ demo: setup
 	$(BIN)/storytrace articles --db $(DEMO)/sample.db
 	$(BIN)/storytrace stats --db $(DEMO)/sample.db
 	$(BIN)/storytrace show 01_harbour-ledger.txt --db $(DEMO)/sample.db
+	$(BIN)/storytrace entities --db $(DEMO)/sample.db --limit 15
+	$(BIN)/storytrace entity "Gideon Hale" --db $(DEMO)/sample.db
+	$(BIN)/storytrace check --db $(DEMO)/sample.db
 	$(BIN)/storytrace export --db $(DEMO)/sample.db --out $(DEMO)/sample.json
 
 test: setup
@@ -35,6 +38,8 @@ bench: setup
 	mkdir -p bench/results
 	$(BIN)/python bench/ingest.py --json bench/results/ingest.json
 	$(BIN)/python bench/seeds.py --json bench/results/seeds.json
+	$(BIN)/python bench/seeds.py --data src/storytrace/data/sample \
+	    --gold src/storytrace/data/sample/gold.yaml --json bench/results/sample.json
 	$(BIN)/python bench/report.py
 
 clean:

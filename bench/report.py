@@ -46,6 +46,7 @@ def table(res: dict[str, Any], measured: dt.date, name: str) -> str:
     data = str(res.get("data"))
     if data.startswith("generated:"):  # a generated corpus is rebuilt from its size
         cmd += f" --n {data.split(':', 1)[1]}"
+    cmd = str(res.get("command") or cmd)
     lines = [
         f"### {name}",
         "",
@@ -74,7 +75,7 @@ def render(results: Path) -> str | None:
             print(f"skipping {path}: not a benchmark result", file=sys.stderr)
             continue
         measured = dt.date.fromtimestamp(path.stat().st_mtime)
-        blocks.append(table(res, measured, str(res.get("benchmark") or path.stem)))
+        blocks.append(table(res, measured, path.stem))
     if not blocks:
         return None
     head = f"_Benchmark figures as of {dt.date.today().isoformat()}; see bench/ to rerun._"

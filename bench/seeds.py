@@ -126,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     show(res)
     if args.json_out:
+        # how to reproduce this very file, for the README's table
+        res["command"] = " ".join(["python", f"bench/{Path(__file__).name}",
+                                   *(argv if argv is not None else sys.argv[1:])])
         args.json_out.parent.mkdir(parents=True, exist_ok=True)
         args.json_out.write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
     return 0

@@ -1,4 +1,5 @@
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,8 @@ from storytrace.cli import app
 from tests.conftest import SAMPLE, SCORER, write
 
 runner = CliRunner()
-COMMANDS = ["ingest", "export", "articles", "show", "stats", "entities", "entity", "check"]
+COMMANDS = ["ingest", "export", "articles", "show", "stats", "entities", "entity", "check",
+            "quotes", "quote"]
 
 
 def run(*args: str | Path) -> tuple[int, str, str]:
@@ -98,7 +100,7 @@ def test_seeds_twice_then_clean_score(seeds_dir: Path, tmp_path: Path) -> None:
     if not SCORER.exists():
         pytest.skip(f"seed scorer not found at {SCORER}")
     pytest.importorskip("yaml")
-    for section in ("clean", "entities"):
+    for section in ("clean", "entities", "quotes"):
         r = subprocess.run([sys.executable, str(SCORER), str(out_file), "--section", section],
                            capture_output=True, text=True, check=False)
         assert r.returncode == 0, r.stdout + r.stderr
@@ -115,3 +117,9 @@ def test_seeds_twice_then_clean_score(seeds_dir: Path, tmp_path: Path) -> None:
     assert code == 0 and "Tom Cruise (PERSON" in out and "age" in out
     code, out, _ = run("entities", "--db", db, "--type", "WORK")
     assert code == 0 and "Ballerina" in out
+    code, out, _ = run("quotes", "--db", db, "--speaker", "de Armas", "--via", "USA Today")
+    assert code == 0 and out.count("USA Today") >= 5  # 000, 002 and 004 report it
+    (origin,) = set(re.findall(r"\bo[0-9a-f]{10}\b", out))  # one utterance, one origin
+    code, out, _ = run("quote", origin, "--db", db)
+    assert code == 0 and "first reported 2025-03-07 in 004_4bb767ab6d875cd4.txt" in out
+    assert "000_4c17318b5345151c.txt" in out and "002_e4af036511934173.txt" in out

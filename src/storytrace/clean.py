@@ -199,6 +199,7 @@ def clean(article: Article) -> Article:
     """The article with every paragraph's kind set, and bylines' and promos'
     names lifted into `contributors` and `outlet`.
 
+    >>> import datetime as dt
     >>> a = Article.build(source="x", published=dt.date(2025, 1, 1), paragraphs=[
     ...     (1, "The council met on Tuesday."), (3, "CLICK HERE TO GET THE APP")])
     >>> [p.kind for p in clean(a).paragraphs]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import functools
 import json
 import os
@@ -17,6 +18,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from storytrace import corpus as _corpus
+from storytrace.entities.names import ascii_punct
 from storytrace.errors import InputError, StorytraceError
 from storytrace.ingest import Notice
 from storytrace.models import Article
@@ -297,6 +299,95 @@ def check(db: DbOption = DEFAULT_DB) -> None:
         mark = "ok" if f.get("level") == "info" else "!!"
         out.print(f"{mark} {f['kind']}: {f['entity']}: {f['message']} "
                   f"[{', '.join(f['sources'])}]", highlight=False, markup=False, soft_wrap=True)
+
+
+@command
+def quotes(
+    db: DbOption = DEFAULT_DB,
+    speaker: Annotated[str | None, typer.Option(help="Name or alias of the speaker.")] = None,
+    via: Annotated[str | None, typer.Option(help="Outlet, show or platform.")] = None,
+    origin: Annotated[str | None, typer.Option(help="Origin id (see 'storytrace quote').")
+                      ] = None,
+) -> None:
+    """List quotations with speaker, venue, date said and origin.
+
+    Example:
+        storytrace quotes --db story.db --speaker "de Armas" --via Variety
+    """
+    _require(db)
+    with _open(db) as st:
+        rows = st.quotes(speaker=speaker, via=via, origin=origin)
+    for q in rows:
+        who = q["speaker"] or ("anonymous" if q["anonymous"] else "unattributed")
+        to = f" to {q['via']}" if q["via"] else ""
+        said = f" ({q['said']})" if q["said"] else ""
+        text = ("… " if q["partial"] else "") + q["text"]
+        out.print(f"{q['published']} {q['source']}:{q['line']} {q['origin']}  {who}{to}{said}: "
+                  f"“{text}”", highlight=False, markup=False, soft_wrap=True)
+    if not rows:
+        out.print("no quotes match")
+
+
+@command
+def quote(
+    origin: Annotated[str, typer.Argument(help="Origin id from 'storytrace quotes'.",
+                                          metavar="ORIGIN")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Show one utterance: its first report and every later one, with what each changed.
+
+    Example:
+        storytrace quote o3b767e6d15 --db story.db
+    """
+    _require(db)
+    with _open(db) as st:
+        rows = st.quotes(origin=origin)
+    if not rows:
+        _fail(f"{origin}: no quote has this origin (see 'storytrace quotes')")
+    first = rows[0]
+    who = first["speaker"] or "anonymous"
+    out.print(f"[bold]{who}[/bold]" + (f" to {first['via']}" if first["via"] else "")
+              + (f", {first['said']}" if first["said"] else "")
+              + (f", {first['occasion']}" if first["occasion"] else ""), highlight=False)
+    out.print(f"first reported {first['published']} in {first['source']}:{first['line']}",
+              highlight=False)
+    for i, q in enumerate(rows):
+        out.print(f"\n{q['published']} {q['source']}:{q['line']}", highlight=False)
+        out.print(f"  “{q['text']}”", highlight=False, markup=False, soft_wrap=True)
+        earlier = [r for r in rows[:i] if r["article_id"] != q["article_id"]]
+        if not earlier:
+            continue
+        # compare with the earlier report of these words, not another part of the utterance
+        best = max(earlier, key=lambda r: _similar(r["text"], q["text"]))
+        if _similar(best["text"], q["text"]) < 0.5:
+            out.print("  another part of the same utterance", highlight=False)
+            continue
+        diff = word_changes(best["text"], q["text"])
+        out.print(f"  vs {best['source']}:{best['line']}: " + (diff or "same words"),
+                  highlight=False, markup=False, soft_wrap=True)
+
+
+def _similar(a: str, b: str) -> float:
+    """Share of the shorter quote's words that the other has, in order."""
+    wa, wb = ascii_punct(a).lower().split(), ascii_punct(b).lower().split()
+    blocks = difflib.SequenceMatcher(a=wa, b=wb, autojunk=False).get_matching_blocks()
+    return sum(m.size for m in blocks) / max(1, min(len(wa), len(wb)))
+
+
+def word_changes(a: str, b: str) -> str:
+    """What a later report changed in the words of the first: '- dropped + added'.
+
+    >>> word_changes("it was very good", "it was [really] good")
+    '- very + [really]'
+    """
+    sa, sb = ascii_punct(a).split(), ascii_punct(b).split()
+    parts = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=sa, b=sb).get_opcodes():
+        if op in ("delete", "replace"):
+            parts.append("- " + " ".join(sa[i1:i2]))
+        if op in ("insert", "replace"):
+            parts.append("+ " + " ".join(sb[j1:j2]))
+    return " ".join(parts)
 
 
 def _require(db: Path) -> None:

@@ -142,6 +142,18 @@ class Corpus:
         """Entities named `ref` (name, alias or id), with their mentions and facts."""
         return self.store.entity(ref)
 
+    def quotes(self, *, speaker: str | None = None, via: str | None = None,
+               origin: str | None = None) -> builtins.list[dict[str, Any]]:
+        """Quotes in publication order; `speaker` and `via` accept any alias of an entity."""
+        return self.store.quotes(speaker=self._canonical(speaker), via=self._canonical(via),
+                                 origin=origin)
+
+    def _canonical(self, name: str | None) -> str | None:
+        if not name:
+            return None
+        found = self.store.entity(name)
+        return found[0].name if found else name
+
     def check(self) -> builtins.list[dict[str, Any]]:
         """What does not fit: ages across articles, misspelt places, contradictory facts."""
         return self.store.findings()

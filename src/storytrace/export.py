@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from storytrace.models import Article, Entity
@@ -46,6 +47,28 @@ def entity_record(e: Entity, where: dict[tuple[str, int], tuple[str, int]]) -> d
             "mentions": e.mention_count, "attributes": attributes}
 
 
+def date_range(value: str | None) -> dict[str, Any] | None:
+    """'2025-05' -> {"date": "2025-05", "earliest": "2025-05-01", "latest": "2025-05-31"}."""
+    if not value:
+        return None
+    parts = [int(x) for x in value.split("-")]
+    if len(parts) == 3:
+        lo = hi = dt.date(*parts)
+    elif len(parts) == 2:
+        lo = dt.date(parts[0], parts[1], 1)
+        hi = dt.date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1) - dt.timedelta(days=1)
+    else:
+        lo, hi = dt.date(parts[0], 1, 1), dt.date(parts[0], 12, 31)
+    return {"date": value, "earliest": lo.isoformat(), "latest": hi.isoformat()}
+
+
+def quote_record(q: dict[str, Any]) -> dict[str, Any]:
+    return {"id": q["id"], "source": q["source"], "line": q["line"], "text": q["text"],
+            "speaker": q["speaker"], "anonymous": bool(q["anonymous"]),
+            "partial": bool(q["partial"]), "via": q["via"], "occasion": q["occasion"],
+            "said": date_range(q["said"]), "origin": q["origin"]}
+
+
 def export(store: Store) -> dict[str, Any]:
     """Everything in the store as one JSON-ready object; every top-level key present."""
     articles = []
@@ -58,7 +81,7 @@ def export(store: Store) -> dict[str, Any]:
         "schema": SCHEMA,
         "articles": articles,
         "entities": [entity_record(e, where) for e in store.entities()],
-        "quotes": [],
+        "quotes": [quote_record(q) for q in store.quotes()],
         "events": [],
         "claims": [],
         "reuse": [],

@@ -164,3 +164,4 @@ class Entity:
     facts: tuple[Fact, ...] = ()
     # Stores may leave `mentions` empty when listing entities; the count stays.
     mention_count: int = 0
+    gender: str | None = None  # "m" or "f" as the text refers to a person, if it is clear

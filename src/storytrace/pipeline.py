@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from storytrace import clean, entities, nlp
+from storytrace import clean, entities, nlp, quotes
 from storytrace.entities.names import norm
 from storytrace.models import Article
 from storytrace.nlp import ParsedArticle
@@ -28,12 +28,15 @@ class BatchContext:
 
 
 # Per-article stages on the parsed text: (name, function -> JSON-ready result).
-PARSED_STAGES: list[tuple[str, Callable[[ParsedArticle, BatchContext], Any]]] = [
+# Each sees the results of the stages before it.
+PARSED_STAGES: list[tuple[str, Callable[[ParsedArticle, BatchContext, dict[str, Any]], Any]]] = [
     (entities.STAGE, entities.extract_dict),
+    (quotes.STAGE, quotes.find_dict),
 ]
-# Corpus stages, re-run over the store after articles are added.
+# Corpus stages, re-run in order over the store after articles are added.
 CORPUS_STAGES: list[Callable[[Any], Any]] = [
     entities.relink,
+    quotes.relink,
 ]
 
 
@@ -81,7 +84,9 @@ def process(
         batch_outlets.update({norm(a.outlet): a.outlet for a in batch if a.outlet})
         ctx = BatchContext(entities.known_names(names), batch_outlets)
         for parsed in parsed_batch:
-            results = {name: stage(parsed, ctx) for name, stage in PARSED_STAGES}
+            results: dict[str, Any] = {}
+            for name, parsed_stage in PARSED_STAGES:
+                results[name] = parsed_stage(parsed, ctx, results)
             yield Processed(parsed.article, parsed.sentences(), results)
 
 

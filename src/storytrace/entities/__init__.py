@@ -20,7 +20,7 @@ __all__ = ["ArticleEntities", "Finding", "LinkResult", "extract", "extract_dict"
 STAGE = "entities"
 
 
-def extract_dict(parsed: ParsedArticle, ctx: Any = None) -> dict[str, Any]:
+def extract_dict(parsed: ParsedArticle, ctx: Any = None, results: Any = None) -> dict[str, Any]:
     """The per-article step as the pipeline stores it."""
     return extract(parsed, getattr(ctx, "people", None), getattr(ctx, "outlets", None)).to_dict()
 
@@ -32,5 +32,6 @@ def relink(store: Any) -> LinkResult:
     arts = [(ref, ArticleEntities.from_dict(data)) for ref, data in store.stage_results(STAGE)]
     result = link(arts)
     findings = result.findings + check(result.entities, {ref.id: ref for ref, _ in arts})
-    store.replace_entities(result.entities, [dataclasses.asdict(f) for f in findings])
+    store.replace_entities(result.entities, [dataclasses.asdict(f) for f in findings],
+                           result.local_map)
     return result

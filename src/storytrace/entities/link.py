@@ -3,6 +3,7 @@ across articles, with descriptors resolved against everything the corpus knows."
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import math
@@ -84,6 +85,8 @@ class Finding:
 class LinkResult:
     entities: list[Entity]
     findings: list[Finding]
+    # (article id, article-local entity key) -> entity id, for later stages
+    local_map: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def _type_votes(arts: list[tuple[ArticleRef, ArticleEntities]]) -> dict[str, Counter[str]]:
@@ -152,7 +155,15 @@ def link(arts: Iterable[tuple[ArticleRef, ArticleEntities]]) -> LinkResult:
     roles = _stated_roles(arts, local_to_group)
     for a, ae in arts:
         _resolve(a, ae, groups, local_to_group, cooc, ages, roles)
-    return LinkResult(_entities(groups, local_to_group, arts, info), findings)
+    ents = _entities(groups, local_to_group, arts, info)
+    by_group = {k: _entity_id(groups[k].type, _canonical(groups[k], k, arts)) for k in groups}
+    kept = {e.id for e in ents}
+    local_map = {lk: by_group[gk] for lk, gk in local_to_group.items() if by_group[gk] in kept}
+    return LinkResult(ents, findings, local_map)
+
+
+def _entity_id(type_: str, name: str) -> str:
+    return "e" + hashlib.sha1(f"{type_}\x1f{norm(name)}".encode()).hexdigest()[:10]
 
 
 def _place_key(name: str) -> str:
@@ -413,7 +424,7 @@ def _resolve(a: ArticleRef, ae: ArticleEntities, groups: dict[tuple[str, str], _
                     score += WORK_BONUS * math.log1p(cooc[(gkey, wkey)])
             if score > best_score:
                 best, best_score = gkey, score
-        if best is None and d.head in OFFICES:
+        if d.head in OFFICES:
             holders = [k for k, r in roles.items() if d.head in r and k not in taken[sentence]]
             if len(holders) == 1:  # the corpus knows one mayor: "the mayor" is her
                 best = holders[0]
@@ -443,8 +454,13 @@ def _canonical(g: _Group, gkey: tuple[str, str],
              if (n and any(e.forms.get(f) == "name" for _, e in g.members))
              or f in g.extra_aliases]
     if g.type == "PERSON":
-        full = [f for f in names if " " in f]
-        names = full or names
+        # "Councillor Ben Aldous" is a mention of "Ben Aldous"
+        kinds = {f: k for _, e in g.members for f, k in e.forms.items()}
+        for t in [f for f, k in kinds.items() if k == "title"]:
+            for f in [f for f, k in kinds.items() if k == "name" and t.endswith(" " + f)]:
+                forms[f] += forms[t]
+        full = [f for f, k in kinds.items() if k == "name" and " " in f]
+        names = sorted(full, key=lambda f: -forms[f]) or names
     if not names:
         names = [f for f, _ in forms.most_common()]
     spelled = [f for f in names if not (f.isupper() and " " not in f)]
@@ -473,7 +489,7 @@ def _entities(groups: dict[tuple[str, str], _Group],
                     continue
                 value = names[other]
             facts[gkey].append(Fact(f.key, value, a.published, a.id, f.para, f.text))
-    out = []
+    out: list[Entity] = []
     for gkey, g in groups.items():
         name = names[gkey]
         aliases: dict[str, None] = {}
@@ -503,9 +519,18 @@ def _entities(groups: dict[tuple[str, str], _Group],
                 seen_facts.add(k)
                 unique.append(fact)
         facts[gkey] = unique
-        eid = "e" + hashlib.sha1(f"{g.type}\x1f{norm(name)}".encode()).hexdigest()[:10]
+        eid = _entity_id(g.type, name)
+        twin = next((i for i, x in enumerate(out) if x.id == eid), None)
+        if twin is not None:  # two groups that came to the same name are one entity
+            x = out[twin]
+            out[twin] = dataclasses.replace(
+                x, aliases=tuple(dict.fromkeys(x.aliases + alias_list)),
+                mentions=x.mentions + tuple(mentions), facts=x.facts + tuple(facts[gkey]),
+                mention_count=x.mention_count + len(mentions))
+            continue
         out.append(Entity(eid, name, g.type, alias_list, tuple(sorted(
             mentions, key=lambda m: (m.article_id, m.para_index, m.start))),
-            tuple(facts.get(gkey, ()))))
+            tuple(facts.get(gkey, ())), len(mentions),
+            g.gender() if g.type == "PERSON" else None))
     out.sort(key=lambda e: (-len(e.mentions), e.name))
     return out

@@ -389,19 +389,29 @@ def _person_parts(builder: _Builder, persons: list[_Cand]) -> None:
 
 
 def _known(art: _Article, known_people: KnownNames) -> list[_Cand]:
-    """Full names the corpus already knows, found even where NER misses them here."""
+    """Names the corpus already knows, found even where NER misses them here: full
+    names, and surnames that are not common words ("Quill went on the radio")."""
     out = []
     doc = art.doc
+    surnames = set(known_people.get(SURNAMES, []))
     for tok in doc:
         for name in known_people.get(tok.text, ()):
             if art.text.startswith(name, tok.idx):
                 end = tok.idx + len(name)
                 if end == len(art.text) or not art.text[end].isalnum():
                     out.append(_Cand(tok.idx, end, name, "PERSON", MEDIUM))
+    for tok in doc:
+        if tok.text in surnames and not tok.is_stop and len(tok.text) > 3 and (
+                doc[tok.i + 1].pos_ in ("VERB", "AUX", "PUNCT", "PART")
+                if tok.i + 1 < len(doc) else True):
+            c = _Cand(tok.idx, tok.idx + len(tok.text), tok.text, "PERSON", WEAK)
+            if not _overlaps(c, out):
+                out.append(c)
     return out
 
 
 KnownNames = dict[str, list[str]]  # first word -> full names starting with it
+SURNAMES = "\x00surnames"  # key of the known surnames in a KnownNames
 
 
 def known_names(names: Iterable[str]) -> KnownNames:
@@ -410,6 +420,7 @@ def known_names(names: Iterable[str]) -> KnownNames:
     for n in names:
         if " " in n:
             out.setdefault(n.split()[0], []).append(n)
+            out.setdefault(SURNAMES, []).append(n.split()[-1])
     return out
 
 
@@ -444,9 +455,10 @@ def extract(parsed: ParsedArticle, known_people: KnownNames | None = None,
             taken.append(c)
     ner = [c for c in _ner(art) if not _overlaps(c, taken)]
     for c in _known(art, known_people or {}):
-        if not _overlaps(c, taken) and not any(
-                c.start == n.start and c.end == n.end and n.type == "PERSON" for n in ner):
-            ner = [n for n in ner if not (n.start < c.end and c.start < n.end)] + [c]
+        if _overlaps(c, taken) or any(n.start <= c.start and c.end <= n.end
+                                      and n.type == "PERSON" for n in ner):
+            continue  # already found, or inside a longer name NER found
+        ner = [n for n in ner if not (n.start < c.end and c.start < n.end)] + [c]
 
     b = _Builder(art)
     works = {norm(c.text) for c in taken if c.type == "WORK"}

@@ -96,6 +96,36 @@ MIGRATIONS: tuple[str, ...] = (
         level TEXT NOT NULL DEFAULT 'warning'
     );
     """,
+    # 3: which article-local entity is which corpus entity; entity gender; quotes.
+    """
+    CREATE TABLE entity_locals (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        local_key TEXT NOT NULL,
+        entity_id TEXT NOT NULL,
+        PRIMARY KEY (article_id, local_key)
+    ) WITHOUT ROWID;
+    ALTER TABLE entities ADD COLUMN gender TEXT;
+    CREATE TABLE quotes (
+        id TEXT PRIMARY KEY,
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        para_idx INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        partial INTEGER NOT NULL,
+        speaker TEXT,
+        speaker_id TEXT,
+        anonymous INTEGER NOT NULL,
+        via TEXT,
+        occasion TEXT,
+        said TEXT,
+        origin TEXT NOT NULL,
+        cue TEXT
+    );
+    CREATE INDEX quotes_article ON quotes (article_id, para_idx, start);
+    CREATE INDEX quotes_origin ON quotes (origin);
+    CREATE INDEX quotes_speaker ON quotes (speaker);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -199,15 +199,20 @@ class SQLiteStore:
                              others)
             yield ref, json.loads(data)
 
-    def replace_entities(self, entities: list[Entity], findings: list[dict[str, Any]]) -> None:
+    def replace_entities(self, entities: list[Entity], findings: list[dict[str, Any]],
+                         local_map: dict[tuple[str, str], str] | None = None) -> None:
         """Swap in a new linking of the corpus (inside the caller's transaction)."""
         q = self.conn.execute
-        for table in ("entity_mentions", "entity_facts", "entities", "findings"):
+        for table in ("entity_mentions", "entity_facts", "entities", "findings", "entity_locals"):
             q(f"DELETE FROM {table}")
         self.conn.executemany(
-            "INSERT INTO entities (id, name, type, aliases, mentions) VALUES (?, ?, ?, ?, ?)",
-            [(e.id, e.name, e.type, json.dumps(list(e.aliases)), len(e.mentions))
+            "INSERT INTO entities (id, name, type, aliases, mentions, gender) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(e.id, e.name, e.type, json.dumps(list(e.aliases)), len(e.mentions), e.gender)
              for e in entities])
+        self.conn.executemany(
+            "INSERT INTO entity_locals (article_id, local_key, entity_id) VALUES (?, ?, ?)",
+            [(aid, key, eid) for (aid, key), eid in (local_map or {}).items()])
         self.conn.executemany(
             "INSERT INTO entity_mentions (entity_id, article_id, para_idx, start, end, text, kind)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -239,7 +244,8 @@ class SQLiteStore:
             sql, args = sql + " WHERE type = ?", (type.upper(),)
         rows = self.conn.execute(sql + " ORDER BY mentions DESC, name", args).fetchall()
         return [Entity(r["id"], r["name"], r["type"], tuple(json.loads(r["aliases"])),
-                       facts=self._facts(r["id"]), mention_count=r["mentions"]) for r in rows]
+                       facts=self._facts(r["id"]), mention_count=r["mentions"],
+                       gender=r["gender"]) for r in rows]
 
     def entity(self, ref: str) -> list[Entity]:
         """Entities whose id, name or alias is `ref` (case-insensitive), with mentions."""
@@ -256,8 +262,43 @@ class SQLiteStore:
                     "SELECT * FROM entity_mentions WHERE entity_id = ? "
                     "ORDER BY article_id, para_idx, start", (r["id"],)))
             out.append(Entity(r["id"], r["name"], r["type"], tuple(json.loads(r["aliases"])),
-                              mentions, self._facts(r["id"]), r["mentions"]))
+                              mentions, self._facts(r["id"]), r["mentions"], r["gender"]))
         return out
+
+    def entity_locals(self) -> dict[tuple[str, str], str]:
+        """(article id, local key) -> entity id, as the last linking left it."""
+        return {(r[0], r[1]): r[2] for r in self.conn.execute(
+            "SELECT article_id, local_key, entity_id FROM entity_locals")}
+
+    def mentions_of_article(self, article_id: str) -> list[tuple[int, int, int, str, str]]:
+        """(paragraph, start, end, entity id, kind) of every entity mention in an article."""
+        return [(r[0], r[1], r[2], r[3], r[4]) for r in self.conn.execute(
+            "SELECT para_idx, start, end, entity_id, kind FROM entity_mentions "
+            "WHERE article_id = ? ORDER BY para_idx, start", (article_id,))]
+
+    def replace_quotes(self, rows: list[dict[str, Any]]) -> None:
+        self.conn.execute("DELETE FROM quotes")
+        self.conn.executemany(
+            "INSERT INTO quotes (id, article_id, para_idx, start, end, text, partial, speaker, "
+            "speaker_id, anonymous, via, occasion, said, origin, cue) VALUES (:id, :article_id, "
+            ":para_idx, :start, :end, :text, :partial, :speaker, :speaker_id, :anonymous, :via, "
+            ":occasion, :said, :origin, :cue)", rows)
+
+    def quotes(self, *, speaker: str | None = None, via: str | None = None,
+               origin: str | None = None) -> list[dict[str, Any]]:
+        """Quotes in publication order, each with its article's source and the paragraph line."""
+        sql = ("SELECT q.*, a.source, a.published, p.line FROM quotes q "
+               "JOIN articles a ON a.id = q.article_id "
+               "JOIN paragraphs p ON p.article_id = q.article_id AND p.idx = q.para_idx")
+        where, args = [], []
+        for col, val in (("q.speaker", speaker), ("q.via", via), ("q.origin", origin)):
+            if val:
+                where.append(f"{col} = ? COLLATE NOCASE")
+                args.append(val)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY a.published, a.source, q.para_idx, q.start"
+        return [dict(r) for r in self.conn.execute(sql, args)]
 
     def outlets(self) -> list[str]:
         """Outlet names of stored articles, as their pages name themselves."""

@@ -1,0 +1,468 @@
+"""Per-article quotations: spans, partial or direct, the speaker's phrase, the venue,
+and when and where the words were said, as far as the article itself tells."""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from storytrace.entities.recognize import ArticleEntities, LocalEntity
+from storytrace.gazetteer import data_lines
+from storytrace.nlp import ParsedArticle
+
+# A quoted span of at most this many words, with no verb and title case, is a
+# title or a name in quotation marks, not speech.
+TITLE_MAX_WORDS = 8
+# Venue words right before an outlet, show or platform name: "told People",
+# "in an interview with WWD", "during an appearance on 'Good Morning America'".
+VENUE_BEFORE = re.compile(
+    r"(?:\btold|\btells|\bto|\bwith|\bon|\bvia|\bby|\baccording to|\bfor|\bin)"
+    r"\s*(?:the\s+)?[\"“‘]?\s*$", re.IGNORECASE)
+ORG_VENUE_BEFORE = re.compile(
+    r"(?:\btold|\btells|\bspoke to|\bspoke with|\bspeaking (?:to|with)|\baccording to|"
+    r"\binterview with|\bappearance on|\bon)\s*(?:the\s+)?[\"“‘]?\s*$", re.IGNORECASE)
+# "the outlet" and its kind refer back to the last outlet named.
+OUTLET_BACKREF = re.compile(
+    r"\bthe (outlet|publication|magazine|newspaper|paper|network|station|broadcaster|site)\b",
+    re.IGNORECASE)
+PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f", "they": None, "i": None, "we": None}
+OCCASION = re.compile(
+    r"\b(?:at|during|after|before|on)\s+(?:the|a|an|his|her|their)\s+"
+    r"(?P<occ>[^,.;“”\"]{0,60}?\b(?:premiere|interview|event|party|conference|screening|"
+    r"festival|gala|hearing|rally|meeting|ceremony|appearance|show|launch|briefing|"
+    r"press conference|news conference|town hall|panel|summit)\b(?: of [^,.;“”\"]{1,60})?)",
+    re.IGNORECASE)
+MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"], 1)}
+_MONTH_RE = (r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|"
+             r"Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+DAY_RE = re.compile(_MONTH_RE + r"\s+(?P<day>\d{1,2})(?:,\s*(?P<year>\d{4}))?\b")
+MONTH_ONLY_RE = re.compile(r"\bin\s+" + _MONTH_RE + r"(?:\s+(?P<year>\d{4}))?\b")
+YEAR_RE = re.compile(r"\b(?:in|from|during|a|an|the|his|her|their)\s+(?P<year>(?:19|20)\d{2})\b")
+
+
+@functools.cache
+def speech_verbs() -> frozenset[str]:
+    return frozenset(data_lines("speech_verbs.txt"))
+
+
+@functools.cache
+def anonymous_heads() -> frozenset[str]:
+    return frozenset(data_lines("anonymous_sources.txt"))
+
+
+@dataclass
+class LocalQuote:
+    """One quotation as the article prints it, with its attribution still local."""
+
+    para: int
+    start: int
+    end: int
+    text: str
+    partial: bool
+    speaker: list[Any] | None = None  # [para, start, end, text] of the speaker phrase
+    speaker_key: str | None = None  # local entity key when a name was found
+    speaker_kind: str = ""  # name, descriptor, pronoun, anonymous, carried, none
+    gender: str | None = None  # of a pronoun speaker
+    via: str | None = None  # local entity key of the venue
+    via_text: str | None = None
+    said: str | None = None  # ISO date at the precision the text gives
+    occasion: str | None = None
+    cue: str | None = None
+    group: int = 0  # quotes of one utterance within the article
+
+
+@dataclass
+class ArticleQuotes:
+    quotes: list[LocalQuote] = field(default_factory=list)
+    # [para, start, venue key]: "During an appearance on X", "according to X",
+    # "a source told X": the venue of the quotes that follow, if they name none.
+    venues: list[list[Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ArticleQuotes:
+        return cls([LocalQuote(**q) for q in d.get("quotes", [])], d.get("venues", []))
+
+
+def _marks(text: str) -> list[tuple[int, str]]:
+    """Quotation marks as (offset, 'open'|'close'|'either')."""
+    out = []
+    for i, ch in enumerate(text):
+        before = text[i - 1] if i else " "
+        after = text[i + 1] if i + 1 < len(text) else " "
+        if ch == "“":
+            out.append((i, "open"))
+        elif ch == "”":
+            out.append((i, "close"))
+        elif ch == '"':
+            space_before = before.isspace() or before in "([{—–-/"
+            if space_before and after.isspace():
+                out.append((i, "either"))  # ' " Good Morning America ," ': by parity
+            else:
+                out.append((i, "open" if space_before else "close"))
+    return out
+
+
+def quote_spans(text: str) -> list[tuple[int, int, bool, bool]]:
+    """(start, end, opened, closed) of the quotations in one paragraph.
+
+    A close with no open before it starts at its sentence (an opening mark the
+    writer dropped); an open never closed runs to the paragraph's end.
+
+    >>> quote_spans('She said, "Hi there." Then "bye')
+    [(11, 20, True, True), (28, 31, True, False)]
+    """
+    out = []
+    open_at: int | None = None
+    for i, kind in _marks(text):
+        if kind == "either":
+            kind = "open" if open_at is None else "close"
+        if kind == "open":
+            if open_at is None:
+                open_at = i
+        elif open_at is not None:
+            out.append((open_at + 1, i, True, True))
+            open_at = None
+        elif not out and text[i - 1:i] in (",", ".", "?", "!"):
+            cut = max(text.rfind(". ", 0, i), text.rfind("? ", 0, i), text.rfind("! ", 0, i))
+            start = cut + 2 if cut >= 0 else 0
+            if i - start > 10:
+                out.append((start, i, False, True))
+    if open_at is not None and len(text) - open_at > 2:
+        out.append((open_at + 1, len(text), True, False))
+    return out
+
+
+def _is_title(text: str) -> bool:
+    words = text.strip(" ,.").split()
+    if not words or len(words) > TITLE_MAX_WORDS:
+        return False
+    content = [w for w in words if w.lower() not in ("of", "the", "a", "an", "and", "in", "on",
+                                                    "to", "for", "at", "with", "de")]
+    return bool(content) and all(w[:1].isupper() or w[:1].isdigit() for w in content)
+
+
+class _Doc:
+    """Offsets between paragraphs and the parsed text."""
+
+    def __init__(self, parsed: ParsedArticle) -> None:
+        self.doc = parsed.doc
+        self.text: str = parsed.doc.text
+        self.base = {p: s for p, s in zip(parsed.para_index, parsed.starts, strict=True)}
+        self.ends = {p.index: self.base[p.index] + len(p.text) for p in parsed.article.body}
+        self.bounds = parsed.sent_bounds
+        self.sent_chars = parsed.sent_chars
+
+        self.sent_starts = [s for s, _ in self.sent_chars]
+        self.para_starts = sorted((b, p) for p, b in self.base.items())
+
+    def sentence(self, off: int) -> tuple[int, int, int]:
+        """(index, start char, end char) of the sentence holding doc offset `off`."""
+        i = max(0, bisect.bisect_right(self.sent_starts, off) - 1)
+        s, e = self.sent_chars[i]
+        # spaCy sometimes runs a sentence across a paragraph break: cut it there.
+        para, _ = self.locate(off)
+        return i, max(s, self.base[para]), min(e, self.ends[para])
+
+    def locate(self, off: int) -> tuple[int, int]:
+        """(paragraph index, offset in it) of a doc offset."""
+        i = max(0, bisect.bisect_right(self.para_starts, (off, 1 << 30)) - 1)
+        base, para = self.para_starts[i]
+        return para, off - base
+
+
+def _mentions(ents: ArticleEntities, base: dict[int, int],
+              types: tuple[str, ...]) -> list[tuple[int, int, LocalEntity, str]]:
+    out = []
+    for e in ents.entities:
+        if e.type in types:
+            for para, s, t, _, kind in e.mentions:
+                if para in base:
+                    out.append((base[para] + s, base[para] + t, e, kind))
+    return sorted(out, key=lambda m: m[0])
+
+
+def _explicit_date(text: str, published: dt.date | None) -> str | None:
+    """A date written in `text`, at its precision; a year-less date takes the nearest past year."""
+    m = DAY_RE.search(text)
+    if m:
+        month = MONTHS[next(k for k in MONTHS if k.startswith(m["month"].lower()[:3]))]
+        year = int(m["year"]) if m["year"] else _past_year(month, int(m["day"]), published)
+        if year:
+            try:
+                return dt.date(year, month, int(m["day"])).isoformat()
+            except ValueError:
+                return None
+    m = MONTH_ONLY_RE.search(text)
+    if m:
+        month = MONTHS[next(k for k in MONTHS if k.startswith(m["month"].lower()[:3]))]
+        year = int(m["year"]) if m["year"] else _past_year(month, 1, published)
+        if year:
+            return f"{year:04d}-{month:02d}"
+    m = YEAR_RE.search(text)
+    if m:
+        return m["year"]
+    return None
+
+
+def _past_year(month: int, day: int, published: dt.date | None) -> int | None:
+    if published is None:
+        return None
+    year = published.year
+    try:
+        if dt.date(year, month, min(day, 28)) > published:
+            year -= 1
+    except ValueError:
+        return None
+    return year
+
+
+def find(parsed: ParsedArticle, ents: ArticleEntities) -> ArticleQuotes:
+    """Quotations of one article with their local attribution (see `link` for the corpus)."""
+    if parsed.doc is None or not parsed.article.body:
+        return ArticleQuotes()
+    d = _Doc(parsed)
+    people = _mentions(ents, d.base, ("PERSON", "ORG"))
+    # Organisations count as venues after a cue ("told the Bay Post"): outlets the
+    # gazetteer does not know are organisations to NER.
+    venues = _mentions(ents, d.base, ("OUTLET", "WORK", "PLATFORM", "ORG"))
+    titles = [(s, e) for s, e, ent, _ in venues if ent.type in ("WORK", "OUTLET", "ORG")]
+    published = parsed.article.published
+    out: list[LocalQuote] = []
+    spans: list[tuple[int, int]] = []
+    for p in parsed.article.body:
+        base = d.base[p.index]
+        for s, e, _, _ in quote_spans(p.text):
+            inner = p.text[s:e]
+            stripped = inner.strip()
+            if not stripped or not any(ch.isalpha() for ch in stripped):
+                continue
+            ds, de = base + s, base + e
+            if any(ts <= ds + 1 and de - 1 <= te for ts, te in titles) or _is_title(stripped):
+                continue
+            spans.append((ds, de))
+            out.append(LocalQuote(para=p.index, start=s, end=e, text=inner, partial=False))
+    for q, (ds, de) in zip(out, spans, strict=True):
+        _attribute(d, q, ds, de, spans, people, venues, published)
+        if q.speaker is None and q.speaker_kind in ("", "none") and not q.partial:
+            _introduced(d, q, ds, spans, people, venues, published)
+    _carry(out, parsed)
+    return ArticleQuotes(_merge(out), _venue_statements(d, spans, venues))
+
+
+def _venue_statements(d: _Doc, spans: list[tuple[int, int]],
+                      venues: list[tuple[int, int, LocalEntity, str]]) -> list[list[Any]]:
+    out = []
+    for s0, s1 in d.sent_chars:
+        outside = _outside(d, s0, s1, spans)
+        via = _venue(d, outside, venues, None)
+        if via is not None:
+            para, off = d.locate(s0)
+            out.append([para, off, via[0]])
+    return out
+
+
+def _introduced(d: _Doc, q: LocalQuote, ds: int, spans: list[tuple[int, int]],
+                people: list[tuple[int, int, LocalEntity, str]],
+                venues: list[tuple[int, int, LocalEntity, str]],
+                published: dt.date | None) -> None:
+    """A paragraph that only quotes, after one whose last sentence says who spoke:
+    'Tom ... raved about her new film to the Associated Press.' / '"I love ..."'."""
+    i, s0, _ = d.sentence(ds)
+    if i == 0 or d.text[s0:ds].strip(" “\"") or "\n" not in d.text[d.sent_chars[i - 1][1]:ds]:
+        return
+    _, p0, p1 = d.sentence(d.sent_chars[i - 1][0])
+    outside = _outside(d, p0, p1, spans)
+    cue = _cue(outside, p1)
+    if cue is None:
+        return
+    subj = _subject(cue, outside)
+    if subj is not None:
+        _speaker(d, q, subj, people, outside)
+        q.cue = cue.lemma_
+    via = _venue(d, outside, venues, cue)
+    if via is not None and q.via is None:
+        q.via, q.via_text = via
+
+
+def _merge(quotes: list[LocalQuote]) -> list[LocalQuote]:
+    """Parts of one quotation split around its cue, in one paragraph, are one quote:
+    '"Oh, man, it's right in that tone," the star gushed. "It's right in that big world."'"""
+    out: list[LocalQuote] = []
+    for q in quotes:
+        prev = out[-1] if out else None
+        if prev is not None and prev.para == q.para and prev.group == q.group \
+                and prev.speaker == q.speaker and prev.partial == q.partial:
+            prev.text = f"{prev.text.strip()} {q.text.strip()}"
+            prev.end = q.end
+            prev.via = prev.via or q.via
+            prev.via_text = prev.via_text or q.via_text
+            prev.said = prev.said or q.said
+            prev.occasion = prev.occasion or q.occasion
+            continue
+        out.append(q)
+    return out
+
+
+def _outside(d: _Doc, lo: int, hi: int, spans: list[tuple[int, int]]) -> list[Any]:
+    """Tokens of [lo, hi) that are not inside any quotation."""
+    span = d.doc.char_span(lo, hi, alignment_mode="expand")
+    toks = list(span) if span is not None else []
+    return [t for t in toks if not any(s - 1 <= t.idx < e + 1 for s, e in spans)]
+
+
+def _attribute(d: _Doc, q: LocalQuote, ds: int, de: int, spans: list[tuple[int, int]],
+               people: list[tuple[int, int, LocalEntity, str]],
+               venues: list[tuple[int, int, LocalEntity, str]],
+               published: dt.date | None) -> None:
+    _, s0, s1 = d.sentence(ds)
+    _, _, s1 = d.sentence(max(ds, de - 1))
+    outside = _outside(d, s0, s1, spans)
+    # Partial: words of the sentence on both sides, or a fragment that is not a clause.
+    left = d.text[s0:ds - 1].strip()
+    right = d.text[de + 1:s1].strip(" .")
+    words_left = [t for t in outside if t.idx < ds and t.is_alpha]
+    inner = q.text.strip()
+    starts_lower = inner[:1].islower()
+    q.partial = bool(
+        (starts_lower and words_left)
+        or (words_left and not left.endswith((",", ":")) and right and not right.startswith(","))
+    )
+    cue = _cue(outside, ds)
+    if cue is not None:
+        q.cue = cue.lemma_
+        subj = _subject(cue, outside)
+        if subj is not None:
+            _speaker(d, q, subj, people, outside)
+        via = _venue(d, outside, venues, cue)
+        if via is not None:
+            q.via, q.via_text = via
+    else:
+        acc = re.search(r"according to\s+(?:the\s+)?$", d.text[s0:ds])
+        if acc:
+            q.speaker_kind = "none"
+    if q.via is None:
+        via = _venue(d, outside, venues, None)
+        if via is not None:
+            q.via, q.via_text = via
+    sentence_out = " ".join(t.text_with_ws for t in outside)
+    q.said = _explicit_date(sentence_out, published)
+    m = OCCASION.search(sentence_out)
+    if m:
+        q.occasion = m["occ"].strip()
+        q.said = q.said or _explicit_date(m.group(0), published)
+
+
+def _subject(cue: Any, outside: list[Any]) -> Any:
+    """Who the speech verb says spoke: its subject, or its clause's, or the noun before it."""
+    subj = [c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not subj and cue.dep_ in ("advcl", "conj", "xcomp", "ccomp") and cue.head.i != cue.i:
+        subj = [c for c in cue.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not subj:  # a mis-parsed cue ("A source shared, ..."): the noun just before it
+        subj = [t for t in outside if cue.i - 4 <= t.i < cue.i
+                and t.pos_ in ("NOUN", "PROPN", "PRON")][-1:]
+    return subj[0] if subj else None
+
+
+def _cue(outside: list[Any], quote_start: int) -> Any:
+    """The speech verb nearest the quotation, outside it, in the same sentence."""
+    verbs = [t for t in outside
+             if t.lemma_.lower() in speech_verbs() and t.tag_.startswith("VB")]
+    if not verbs:
+        verbs = [t for t in outside if t.lower_ in ("according",)]
+    if not verbs:
+        return None
+    return min(verbs, key=lambda t: abs(t.idx - quote_start))
+
+
+def _speaker(d: _Doc, q: LocalQuote, subj: Any, people: list[tuple[int, int, LocalEntity, str]],
+             outside: list[Any]) -> None:
+    allowed = {t.i for t in outside}
+    # The subject's words outside quotations, in one run around its head.
+    toks = sorted((t for t in subj.subtree if t.i in allowed), key=lambda t: t.i)
+    run = [t for t in toks if all(k in allowed for k in range(min(t.i, subj.i),
+                                                             max(t.i, subj.i) + 1))] or [subj]
+    lo = min(t.idx for t in run)
+    hi = max(t.idx + len(t.text) for t in run)
+    para, rel = d.locate(lo)
+    q.speaker = [para, rel, rel + (hi - lo), d.text[lo:hi]]
+    inside = [m for m in people if m[0] >= lo and m[1] <= hi]
+    head = subj.lemma_.lower()
+    if subj.lower_ in PRONOUNS:
+        q.speaker_kind = "pronoun"
+        q.gender = PRONOUNS[subj.lower_]
+        return
+    if head in anonymous_heads() and not any(m[2].type == "PERSON" for m in inside
+                                             if m[0] <= subj.idx < m[1]):
+        q.speaker_kind = "anonymous"
+        return
+    named = [m for m in inside if m[2].type == "PERSON" or " " not in m[2].name]
+    if named:
+        best = min(named, key=lambda m: abs(m[0] - subj.idx))
+        q.speaker_key = best[2].key
+        q.speaker_kind = "descriptor" if best[3] == "descriptor" else "name"
+        return
+    q.speaker_kind = "descriptor" if subj.i > 0 else "unknown"
+
+
+def _venue(d: _Doc, outside: list[Any], venues: list[tuple[int, int, LocalEntity, str]],
+           cue: Any) -> tuple[str, str] | None:
+    if not outside:
+        return None
+    lo, hi = outside[0].idx, outside[-1].idx + len(outside[-1].text)
+    for s, e, ent, _ in venues:
+        if not (lo <= s < hi):
+            continue
+        before = d.text[max(0, s - 40):s]
+        after = d.text[e:e + 16].lower()
+        if ent.type == "PLATFORM" and re.match(r"\s*(video|post|story|live|clip|reel|account)",
+                                               after):
+            return ent.key, d.text[s:e]
+        if ent.type == "ORG" and not ORG_VENUE_BEFORE.search(before):
+            continue
+        if VENUE_BEFORE.search(before) or re.match(r"\s*(reported|reports|said)", after):
+            if ent.type == "WORK" and not re.search(
+                    r"(appearance|interview|speaking|spoke|told|on)\s+(?:the\s+)?[\"“‘]?\s*$",
+                    before, re.IGNORECASE):
+                continue
+            return ent.key, d.text[s:e]
+    m = OUTLET_BACKREF.search(d.text[lo:hi])
+    if m:
+        prior = [v for v in venues if v[0] < lo + m.start() and v[2].type == "OUTLET"]
+        if prior:
+            return prior[-1][2].key, prior[-1][2].name
+    return None
+
+
+def _carry(quotes: list[LocalQuote], parsed: ParsedArticle) -> None:
+    """Quotes with no cue take the speaker of the quote before them: a quotation split
+    around its cue, or a paragraph that goes on quoting. Consecutive quotes of one
+    speaker form one utterance (`group`)."""
+    order = {p.index: i for i, p in enumerate(parsed.article.body)}
+    group = 0
+    prev: LocalQuote | None = None
+    for q in quotes:
+        if q.speaker is None and q.speaker_kind in ("", "none") and prev is not None and (
+                order[q.para] - order[prev.para] <= 1) and not q.partial:
+            q.speaker, q.speaker_key = prev.speaker, prev.speaker_key
+            q.speaker_kind = prev.speaker_kind if prev.speaker_kind else "carried"
+            q.gender = prev.gender
+            q.via = q.via or prev.via
+            q.via_text = q.via_text or prev.via_text
+            q.said = q.said or prev.said
+            q.occasion = q.occasion or prev.occasion
+        same = prev is not None and q.speaker == prev.speaker and (
+            q.via in (None, prev.via)) and order[q.para] - order[prev.para] <= 2
+        if not same:
+            group += 1
+        q.group = group
+        prev = q

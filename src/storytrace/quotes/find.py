@@ -75,6 +75,7 @@ class LocalQuote:
     said: str | None = None  # ISO date at the precision the text gives
     occasion: str | None = None
     cue: str | None = None
+    cue_span: list[Any] | None = None  # [para, start, end] of the speech verb
     group: int = 0  # quotes of one utterance within the article
 
 
@@ -289,6 +290,8 @@ def _introduced(d: _Doc, q: LocalQuote, ds: int, spans: list[tuple[int, int]],
     if subj is not None:
         _speaker(d, q, subj, people, outside)
         q.cue = cue.lemma_
+        para, off = d.locate(cue.idx)
+        q.cue_span = [para, off, off + len(cue.text)]
     via = _venue(d, outside, venues, cue)
     if via is not None and q.via is None:
         q.via, q.via_text = via
@@ -340,6 +343,8 @@ def _attribute(d: _Doc, q: LocalQuote, ds: int, de: int, spans: list[tuple[int, 
     cue = _cue(outside, ds)
     if cue is not None:
         q.cue = cue.lemma_
+        para, off = d.locate(cue.idx)
+        q.cue_span = [para, off, off + len(cue.text)]
         subj = _subject(cue, outside)
         if subj is not None:
             _speaker(d, q, subj, people, outside)

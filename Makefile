@@ -40,6 +40,8 @@ bench: setup
 	$(BIN)/python bench/seeds.py --json bench/results/seeds.json
 	$(BIN)/python bench/seeds.py --data src/storytrace/data/sample \
 	    --gold src/storytrace/data/sample/gold.yaml --json bench/results/sample.json
+	$(BIN)/python bench/quotes.py --json bench/results/quotes.json
+	$(BIN)/python bench/quotes_cofenet.py --json bench/results/quotes_cofenet.json
 	$(BIN)/python bench/report.py
 
 clean:

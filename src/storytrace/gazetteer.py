@@ -40,21 +40,28 @@ def _key(s: str) -> str:
     return " ".join(s.split())
 
 
+def tsv_rows(name: str, columns: int) -> list[list[str]]:
+    """Rows of a tab-separated data file with a `name\t...` header, padded to `columns`."""
+    try:
+        lines = data_lines(name)
+    except FileNotFoundError:
+        return []
+    if lines and lines[0].startswith("name\t"):
+        lines = lines[1:]
+    return [[*line.split("\t"), *[""] * columns][:columns] for line in lines]
+
+
+def aliases_of(cell: str) -> tuple[str, ...]:
+    return tuple(a for a in cell.split("|") if a)
+
+
 @functools.cache
 def outlets() -> dict[str, OutletEntry]:
     """Surface form (case-folded, leading 'the' dropped) -> entry, from data/outlets.tsv."""
     table: dict[str, OutletEntry] = {}
-    try:
-        lines = data_lines("outlets.tsv")
-    except FileNotFoundError:
-        return table
-    for line in lines[1:] if lines and lines[0].startswith("name\t") else lines:
-        cols = line.split("\t")
-        if len(cols) < 2:
-            continue
-        aliases = tuple(a for a in (cols[2].split("|") if len(cols) > 2 else []) if a)
-        entry = OutletEntry(cols[0], cols[1], aliases, cols[3] if len(cols) > 3 else "")
-        for form in (entry.name, *aliases):
+    for name, kind, aliases, country in tsv_rows("outlets.tsv", 4):
+        entry = OutletEntry(name, kind, aliases_of(aliases), country)
+        for form in (entry.name, *entry.aliases):
             table.setdefault(_key(form), entry)
     return table
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 from storytrace.entities.names import norm
-from storytrace.gazetteer import data_lines
+from storytrace.gazetteer import aliases_of, tsv_rows
 
 # A misspelling is one edit away, in a name long enough that one edit is
 # unlikely to turn one real place into another (Rome/Roma, Bern/Born are short).
@@ -29,13 +29,8 @@ class PlaceEntry:
 def places() -> dict[str, PlaceEntry]:
     """Surface form (normalised) -> entry."""
     table: dict[str, PlaceEntry] = {}
-    try:
-        lines = data_lines("places.tsv")
-    except FileNotFoundError:
-        return table
-    for line in lines[1:] if lines and lines[0].startswith("name\t") else lines:
-        cols = [*line.split("\t"), "", "", ""]
-        entry = PlaceEntry(cols[0], cols[1], tuple(a for a in cols[2].split("|") if a), cols[3])
+    for name, type_, aliases, part_of in tsv_rows("places.tsv", 4):
+        entry = PlaceEntry(name, type_, aliases_of(aliases), part_of)
         for form in (entry.name, *entry.aliases):
             table.setdefault(norm(form), entry)
     return table

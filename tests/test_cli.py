@@ -12,7 +12,7 @@ from tests.conftest import SAMPLE, SCORER, write
 
 runner = CliRunner()
 COMMANDS = ["ingest", "export", "articles", "show", "stats", "entities", "entity", "check",
-            "quotes", "quote"]
+            "quotes", "quote", "diff", "new"]
 
 
 def run(*args: str | Path) -> tuple[int, str, str]:
@@ -100,7 +100,7 @@ def test_seeds_twice_then_clean_score(seeds_dir: Path, tmp_path: Path) -> None:
     if not SCORER.exists():
         pytest.skip(f"seed scorer not found at {SCORER}")
     pytest.importorskip("yaml")
-    for section in ("clean", "entities", "quotes"):
+    for section in ("clean", "entities", "quotes", "reuse"):
         r = subprocess.run([sys.executable, str(SCORER), str(out_file), "--section", section],
                            capture_output=True, text=True, check=False)
         assert r.returncode == 0, r.stdout + r.stderr
@@ -123,3 +123,7 @@ def test_seeds_twice_then_clean_score(seeds_dir: Path, tmp_path: Path) -> None:
     code, out, _ = run("quote", origin, "--db", db)
     assert code == 0 and "first reported 2025-03-07 in 004_4bb767ab6d875cd4.txt" in out
     assert "000_4c17318b5345151c.txt" in out and "002_e4af036511934173.txt" in out
+    code, out, _ = run("diff", "001_5d4b11e6275e9b65.txt", "--db", db)
+    assert code == 0 and "= " in out and "← 000_4c17318b5345151c.txt:5" in out
+    code, out, _ = run("new", "--since", "2025-05-20", "--db", db)
+    assert code == 0 and "001_5d4b11e6275e9b65.txt" in out and "000_4c17" not in out

@@ -374,6 +374,64 @@ def _similar(a: str, b: str) -> float:
     return sum(m.size for m in blocks) / max(1, min(len(wa), len(wb)))
 
 
+@command
+def diff(
+    source: Annotated[str, typer.Argument(help="File name, path, URL or id (prefix).")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Show an article with its recycled paragraphs marked and where they come from.
+
+    Example:
+        storytrace diff 001_5d4b11e6275e9b65.txt --db story.db
+    """
+    _require(db)
+    with _open(db) as st:
+        found = st.find(source)
+        if len(found) != 1:
+            _fail(f"{source}: {'no' if not found else len(found)} stored articles match")
+        a = found[0]
+        novelty = st.novelty()
+        sources: dict[int, list[str]] = {}
+        for r in st.reuse():
+            if r["to_article"] == a.id:
+                sources.setdefault(r["to_para"], []).append(
+                    f"{r['from_source']}:{r['from_line']} ({r['similarity']:.0%})")
+    marks = {"new": "+", "partly": "~", "recycled": "="}
+    body = [p for p in a.body]
+    new = sum(1 for p in body if novelty.get((a.id, p.index), ("new", 0))[0] == "new")
+    out.print(f"[bold]{a.source}[/bold] {a.published} · {new} of {len(body)} paragraphs new "
+              "(+ new, ~ partly recycled, = recycled)", highlight=False)
+    for p in body:
+        kind = novelty.get((a.id, p.index), ("new", 0.0))[0]
+        src = "  ← " + ", ".join(sources[p.index]) if p.index in sources else ""
+        out.print(f"{marks[kind]} {p.line:>3} {p.text}{src}", highlight=False, markup=False,
+                  soft_wrap=True)
+
+
+@command
+def new(
+    since: Annotated[str | None, typer.Option(help="Only articles published on or after.")
+                     ] = None,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """List only what is new: the paragraphs no earlier article printed.
+
+    Example:
+        storytrace new --since 2025-05-01 --db story.db
+    """
+    _date(since)
+    _require(db)
+    with _open(db) as st:
+        novelty = st.novelty()
+        for a in st.articles(since=since):
+            fresh = [p for p in a.body if novelty.get((a.id, p.index), ("new", 0))[0] == "new"]
+            out.print(f"\n[bold]{a.published} {a.source}[/bold] ({a.outlet or 'outlet unknown'}"
+                      f", {len(fresh)} of {len(a.body)} paragraphs new)", highlight=False)
+            for p in fresh:
+                out.print(f"  {p.line:>3} {p.text}", highlight=False, markup=False,
+                          soft_wrap=True)
+
+
 def word_changes(a: str, b: str) -> str:
     """What a later report changed in the words of the first: '- dropped + added'.
 

@@ -154,6 +154,14 @@ class Corpus:
         found = self.store.entity(name)
         return found[0].name if found else name
 
+    def reuse(self) -> builtins.list[dict[str, Any]]:
+        """Recycled paragraphs: each later paragraph with the earlier one it reprints."""
+        return self.store.reuse()
+
+    def novelty(self) -> dict[tuple[str, int], tuple[str, float]]:
+        """(article id, paragraph) -> ('new' | 'partly' | 'recycled', share printed before)."""
+        return self.store.novelty()
+
     def check(self) -> builtins.list[dict[str, Any]]:
         """What does not fit: ages across articles, misspelt places, contradictory facts."""
         return self.store.findings()

@@ -11,19 +11,27 @@ from storytrace.store import Store
 SCHEMA = 1
 
 
-def article_record(a: Article) -> dict[str, Any]:
+def article_record(a: Article, novelty: dict[tuple[str, int], tuple[str, float]] | None = None,
+                   reused: dict[tuple[str, int], list[dict[str, Any]]] | None = None
+                   ) -> dict[str, Any]:
     paragraphs = []
+    novelty = novelty or {}
+    new_words = all_words = 0
     for p in a.paragraphs:
         rec: dict[str, Any] = {"line": p.line, "kind": p.kind, "text": p.text}
         if p.is_body:
-            # Filled by the reuse stage; present so readers see a stable shape.
-            rec["novelty"] = None
-            rec["reused_from"] = []
+            kind, share = novelty.get((a.id, p.index), (None, 0.0))
+            rec["novelty"] = kind
+            rec["reused_from"] = (reused or {}).get((a.id, p.index), [])
+            words = len(p.text.split())
+            all_words += words
+            new_words += round(words * (1 - share)) if kind else words
         if p.meta:
             rec["meta"] = dict(p.meta)
         paragraphs.append(rec)
     return {
         "id": a.id,
+        "originality": round(new_words / all_words, 3) if all_words and novelty else None,
         "source": a.source,
         "published": a.published.isoformat() if a.published else None,
         "outlet": a.outlet,
@@ -73,8 +81,14 @@ def export(store: Store) -> dict[str, Any]:
     """Everything in the store as one JSON-ready object; every top-level key present."""
     articles = []
     where: dict[tuple[str, int], tuple[str, int]] = {}
+    pairs = store.reuse()
+    reused: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for r in pairs:
+        reused.setdefault((r["to_article"], r["to_para"]), []).append(
+            {"source": r["from_source"], "line": r["from_line"], "similarity": r["similarity"]})
+    novelty = store.novelty()
     for a in store.articles():
-        articles.append(article_record(a))
+        articles.append(article_record(a, novelty, reused))
         for p in a.paragraphs:
             where[(a.id, p.index)] = (a.source, p.line)
     return {
@@ -84,5 +98,7 @@ def export(store: Store) -> dict[str, Any]:
         "quotes": [quote_record(q) for q in store.quotes()],
         "events": [],
         "claims": [],
-        "reuse": [],
+        "reuse": [{"from": {"source": r["from_source"], "line": r["from_line"]},
+                   "to": {"source": r["to_source"], "line": r["to_line"]},
+                   "similarity": r["similarity"]} for r in pairs],
     }

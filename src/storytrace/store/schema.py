@@ -126,6 +126,24 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX quotes_origin ON quotes (origin);
     CREATE INDEX quotes_speaker ON quotes (speaker);
     """,
+    # 4: recycled paragraphs and the novelty of every body paragraph.
+    """
+    CREATE TABLE reuse (
+        from_article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        from_para INTEGER NOT NULL,
+        to_article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        to_para INTEGER NOT NULL,
+        similarity REAL NOT NULL
+    );
+    CREATE INDEX reuse_to ON reuse (to_article, to_para);
+    CREATE TABLE novelty (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        para_idx INTEGER NOT NULL,
+        novelty TEXT NOT NULL,
+        share REAL NOT NULL,
+        PRIMARY KEY (article_id, para_idx)
+    ) WITHOUT ROWID;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -300,6 +300,34 @@ class SQLiteStore:
         sql += " ORDER BY a.published, a.source, q.para_idx, q.start"
         return [dict(r) for r in self.conn.execute(sql, args)]
 
+    def replace_reuse(self, pairs: list[Any],
+                      novelty: dict[tuple[str, int], tuple[str, float]]) -> None:
+        self.conn.execute("DELETE FROM reuse")
+        self.conn.execute("DELETE FROM novelty")
+        self.conn.executemany(
+            "INSERT INTO reuse (from_article, from_para, to_article, to_para, similarity) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(p.frm[0], p.frm[1], p.to[0], p.to[1], p.similarity) for p in pairs])
+        self.conn.executemany(
+            "INSERT INTO novelty (article_id, para_idx, novelty, share) VALUES (?, ?, ?, ?)",
+            [(aid, para, kind, share) for (aid, para), (kind, share) in novelty.items()])
+
+    def reuse(self) -> list[dict[str, Any]]:
+        """Reuse pairs with both ends' source and line, in publication order of the later."""
+        return [dict(r) for r in self.conn.execute(
+            "SELECT fa.source AS from_source, fp.line AS from_line, r.from_article, "
+            "r.from_para, ta.source AS to_source, tp.line AS to_line, r.to_article, r.to_para, "
+            "r.similarity FROM reuse r "
+            "JOIN articles fa ON fa.id = r.from_article "
+            "JOIN paragraphs fp ON fp.article_id = r.from_article AND fp.idx = r.from_para "
+            "JOIN articles ta ON ta.id = r.to_article "
+            "JOIN paragraphs tp ON tp.article_id = r.to_article AND tp.idx = r.to_para "
+            "ORDER BY ta.published, ta.source, tp.line, r.similarity DESC")]
+
+    def novelty(self) -> dict[tuple[str, int], tuple[str, float]]:
+        return {(r[0], r[1]): (r[2], r[3]) for r in self.conn.execute(
+            "SELECT article_id, para_idx, novelty, share FROM novelty")}
+
     def outlets(self) -> list[str]:
         """Outlet names of stored articles, as their pages name themselves."""
         return [r[0] for r in self.conn.execute(

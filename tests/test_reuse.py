@@ -1,0 +1,54 @@
+import datetime as dt
+from pathlib import Path
+
+import storytrace
+from storytrace.models import Article
+from storytrace.reuse import find, shingles
+
+P1 = "The harbour board voted on Tuesday to keep the island ferry running through the winter."
+P2 = "Fares will rise by ten percent in March, which will be the first rise since 2019."
+P3 = "Union leaders said they would watch the timetable closely over the coming months."
+P2_EDIT = ("Fares will rise by ten percent in March \u2014 which is set to be the first rise "
+           "since 2019.")
+NEW = "A new pier for the ferry opened on Friday after two years of building work nearby."
+
+
+def _art(source: str, day: int, texts: list[str]) -> Article:
+    return Article.build(source=source, published=dt.date(2025, 3, day),
+                         paragraphs=[(2 * i + 1, t) for i, t in enumerate(texts)])
+
+
+def test_reprints_edits_and_mixed_paragraphs() -> None:
+    first = _art("a.txt", 1, [P1, P2, P3])
+    later = _art("b.txt", 5, [NEW, P2_EDIT, P1 + " " + NEW.replace("pier", "jetty"), P3])
+    pairs, novelty = find([(first, []), (later, [])])
+    got = {(p.frm[1], p.to[1]) for p in pairs if p.to[0] == later.id}
+    assert got == {(1, 1), (0, 2), (2, 3)}
+    kinds = [novelty[(later.id, i)][0] for i in range(4)]
+    assert kinds == ["new", "recycled", "partly", "recycled"]
+    assert all(novelty[(first.id, i)][0] == "new" for i in range(3))
+
+
+def test_earlier_never_recycles_later() -> None:
+    a, b = _art("a.txt", 1, [P1]), _art("b.txt", 2, [P1])
+    pairs, novelty = find([(a, []), (b, [])])
+    assert [(p.frm[0], p.to[0]) for p in pairs] == [(a.id, b.id)]
+    assert novelty[(a.id, 0)][0] == "new" and novelty[(b.id, 0)][0] == "recycled"
+
+
+def test_shingles_ignore_typography() -> None:
+    assert shingles("It\u2019s right \u2014 there") == shingles("it's right - there")
+
+
+def test_export_fills_reuse_and_novelty(tmp_path: Path) -> None:
+    with storytrace.open(tmp_path / "s.db") as st:
+        st.ingest([_art("a.txt", 1, [P1, P2]), _art("b.txt", 2, [NEW, P2])], parse=False)
+        data = st.export()
+    (pair,) = data["reuse"]
+    assert pair["from"] == {"source": "a.txt", "line": 3}
+    assert pair["to"] == {"source": "b.txt", "line": 3} and pair["similarity"] == 1.0
+    b = next(x for x in data["articles"] if x["source"] == "b.txt")
+    assert [p["novelty"] for p in b["paragraphs"]] == ["new", "recycled"]
+    assert b["paragraphs"][1]["reused_from"] == [{"source": "a.txt", "line": 3,
+                                                  "similarity": 1.0}]
+    assert b["originality"] == 0.5 or 0.4 < b["originality"] < 0.6

@@ -152,20 +152,26 @@ def export(
 def articles(
     db: DbOption = DEFAULT_DB,
     since: Annotated[str | None, typer.Option(help="Only articles published on or after.")] = None,
+    story: Annotated[str | None, typer.Option(help="Only this story (see 'storytrace stories').")
+                     ] = None,
 ) -> None:
-    """List stored articles in publication order.
+    """List stored articles in publication order, with their story.
 
     Example:
         storytrace articles --db story.db --since 2025-05-01
     """
     _date(since)
     _require(db)
-    table = Table("published", "source", "outlet", "body", "other", "id", box=None)
+    table = Table("published", "source", "outlet", "body", "other", "story", "id", box=None)
     with _open(db) as st:
+        story_of = st.store.story_of()
         for a in st.articles(since=since):
+            if story is not None and story_of.get(a.id) != story:
+                continue
             body = len(a.body)
             table.add_row(str(a.published or "?"), a.source, a.outlet or "",
-                          str(body), str(len(a.paragraphs) - body), a.id[:10])
+                          str(body), str(len(a.paragraphs) - body), story_of.get(a.id, ""),
+                          a.id[:10])
     out.print(table)
 
 
@@ -308,6 +314,8 @@ def quotes(
     via: Annotated[str | None, typer.Option(help="Outlet, show or platform.")] = None,
     origin: Annotated[str | None, typer.Option(help="Origin id (see 'storytrace quote').")
                       ] = None,
+    story: Annotated[str | None, typer.Option(help="Only this story (see 'storytrace stories').")
+                     ] = None,
 ) -> None:
     """List quotations with speaker, venue, date said and origin.
 
@@ -317,7 +325,10 @@ def quotes(
     _require(db)
     with _open(db) as st:
         rows = st.quotes(speaker=speaker, via=via, origin=origin)
+        members = st.in_story(story)
     for q in rows:
+        if members is not None and q["article_id"] not in members:
+            continue
         who = q["speaker"] or ("anonymous" if q["anonymous"] else "unattributed")
         to = f" to {q['via']}" if q["via"] else ""
         said = f" ({q['said']})" if q["said"] else ""
@@ -372,6 +383,23 @@ def _similar(a: str, b: str) -> float:
     wa, wb = ascii_punct(a).lower().split(), ascii_punct(b).lower().split()
     blocks = difflib.SequenceMatcher(a=wa, b=wb, autojunk=False).get_matching_blocks()
     return sum(m.size for m in blocks) / max(1, min(len(wa), len(wb)))
+
+
+@command
+def stories(db: DbOption = DEFAULT_DB) -> None:
+    """List the stories of the store: size, span and leading entities.
+
+    Example:
+        storytrace stories --db story.db
+    """
+    _require(db)
+    with _open(db) as st:
+        rows = st.stories()
+    table = Table("story", "articles", "first", "last", "leading entities", box=None)
+    for s in rows:
+        table.add_row(s["id"], str(s["size"]), s["first"] or "", s["last"] or "",
+                      ", ".join(s["entities"]))
+    out.print(table)
 
 
 @command

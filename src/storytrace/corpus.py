@@ -162,6 +162,16 @@ class Corpus:
         """(article id, paragraph) -> ('new' | 'partly' | 'recycled', share printed before)."""
         return self.store.novelty()
 
+    def stories(self) -> builtins.list[dict[str, Any]]:
+        """Stories with their size, span and leading entities, largest first."""
+        return self.store.stories()
+
+    def in_story(self, story: str | None) -> set[str] | None:
+        """Ids of the articles of a story (None: no restriction)."""
+        if story is None:
+            return None
+        return {aid for aid, s in self.store.story_of().items() if s == story}
+
     def check(self) -> builtins.list[dict[str, Any]]:
         """What does not fit: ages across articles, misspelt places, contradictory facts."""
         return self.store.findings()

@@ -87,8 +87,9 @@ def export(store: Store) -> dict[str, Any]:
         reused.setdefault((r["to_article"], r["to_para"]), []).append(
             {"source": r["from_source"], "line": r["from_line"], "similarity": r["similarity"]})
     novelty = store.novelty()
+    story_of = store.story_of()
     for a in store.articles():
-        articles.append(article_record(a, novelty, reused))
+        articles.append(article_record(a, novelty, reused) | {"story": story_of.get(a.id)})
         for p in a.paragraphs:
             where[(a.id, p.index)] = (a.source, p.line)
     return {
@@ -98,6 +99,7 @@ def export(store: Store) -> dict[str, Any]:
         "quotes": [quote_record(q) for q in store.quotes()],
         "events": [],
         "claims": [],
+        "stories": store.stories(),
         "reuse": [{"from": {"source": r["from_source"], "line": r["from_line"]},
                    "to": {"source": r["to_source"], "line": r["to_line"]},
                    "similarity": r["similarity"]} for r in pairs],

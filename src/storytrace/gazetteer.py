@@ -40,6 +40,11 @@ def _key(s: str) -> str:
     return " ".join(s.split())
 
 
+@functools.cache
+def stopwords() -> frozenset[str]:
+    return frozenset(data_lines("stopwords.txt"))
+
+
 def tsv_rows(name: str, columns: int) -> list[list[str]]:
     """Rows of a tab-separated data file with a `name\t...` header, padded to `columns`."""
     try:

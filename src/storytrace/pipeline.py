@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from storytrace import clean, entities, nlp, quotes, reuse
+from storytrace import clean, entities, nlp, quotes, reuse, stories
 from storytrace.entities.names import norm
 from storytrace.models import Article
 from storytrace.nlp import ParsedArticle
@@ -38,6 +38,7 @@ CORPUS_STAGES: list[Callable[[Any], Any]] = [
     entities.relink,
     quotes.relink,
     reuse.relink,
+    stories.relink,
 ]
 
 

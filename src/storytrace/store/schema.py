@@ -144,6 +144,14 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (article_id, para_idx)
     ) WITHOUT ROWID;
     """,
+    # 5: the story each article belongs to.
+    """
+    CREATE TABLE article_stories (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        story TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX article_stories_story ON article_stories (story);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

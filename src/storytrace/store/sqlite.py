@@ -328,6 +328,34 @@ class SQLiteStore:
         return {(r[0], r[1]): (r[2], r[3]) for r in self.conn.execute(
             "SELECT article_id, para_idx, novelty, share FROM novelty")}
 
+    def replace_stories(self, stories: dict[str, int]) -> None:
+        """Story of each article; stories are numbered s1, s2 … in order of their first article."""
+        self.conn.execute("DELETE FROM article_stories")
+        self.conn.executemany(
+            "INSERT INTO article_stories (article_id, story) VALUES (?, ?)",
+            [(aid, f"s{n + 1}") for aid, n in stories.items()])
+
+    def stories(self) -> list[dict[str, Any]]:
+        """Each story with its size, span and most mentioned entities."""
+        rows = self.conn.execute(
+            "SELECT s.story, count(*) AS size, min(a.published) AS first, "
+            "max(a.published) AS last FROM article_stories s "
+            "JOIN articles a ON a.id = s.article_id GROUP BY s.story "
+            "ORDER BY size DESC, first").fetchall()
+        out = []
+        for r in rows:
+            top = self.conn.execute(
+                "SELECT e.name FROM entity_mentions m JOIN entities e ON e.id = m.entity_id "
+                "JOIN article_stories s ON s.article_id = m.article_id "
+                "WHERE s.story = ? AND e.type IN ('PERSON', 'ORG', 'PLACE', 'WORK') "
+                "GROUP BY e.id ORDER BY count(*) DESC LIMIT 5", (r["story"],)).fetchall()
+            out.append({"id": r["story"], "size": r["size"], "first": r["first"],
+                        "last": r["last"], "entities": [t[0] for t in top]})
+        return out
+
+    def story_of(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT article_id, story FROM article_stories"))
+
     def outlets(self) -> list[str]:
         """Outlet names of stored articles, as their pages name themselves."""
         return [r[0] for r in self.conn.execute(

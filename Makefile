@@ -20,10 +20,12 @@ demo: setup
 	$(BIN)/storytrace ingest src/storytrace/data/sample --db $(DEMO)/sample.db
 	$(BIN)/storytrace articles --db $(DEMO)/sample.db
 	$(BIN)/storytrace stats --db $(DEMO)/sample.db
-	$(BIN)/storytrace show 01_harbour-ledger.txt --db $(DEMO)/sample.db
 	$(BIN)/storytrace entities --db $(DEMO)/sample.db --limit 15
 	$(BIN)/storytrace entity "Gideon Hale" --db $(DEMO)/sample.db
 	$(BIN)/storytrace check --db $(DEMO)/sample.db
+	$(BIN)/storytrace quotes --db $(DEMO)/sample.db --speaker Marchetti
+	$(BIN)/storytrace diff 03_northgate-post.txt --db $(DEMO)/sample.db
+	$(BIN)/storytrace stories --db $(DEMO)/sample.db
 	$(BIN)/storytrace export --db $(DEMO)/sample.db --out $(DEMO)/sample.json
 
 test: setup

@@ -192,8 +192,12 @@ def _mentions(ents: ArticleEntities, base: dict[int, int],
     return sorted(out, key=lambda m: m[0])
 
 
-def _explicit_date(text: str, published: dt.date | None) -> str | None:
-    """A date written in `text`, at its precision; a year-less date takes the nearest past year."""
+def _explicit_date(text: str, published: dt.date | None, months: bool = True) -> str | None:
+    """A date written in `text`, at its precision; a year-less date takes the nearest past year.
+
+    `months=False` ignores a bare "in August": in a sentence that reports speech
+    it is as often what the speaker talks about as when they spoke.
+    """
     m = DAY_RE.search(text)
     if m:
         month = MONTHS[next(k for k in MONTHS if k.startswith(m["month"].lower()[:3]))]
@@ -203,7 +207,7 @@ def _explicit_date(text: str, published: dt.date | None) -> str | None:
                 return dt.date(year, month, int(m["day"])).isoformat()
             except ValueError:
                 return None
-    m = MONTH_ONLY_RE.search(text)
+    m = MONTH_ONLY_RE.search(text) if months else None
     if m:
         month = MONTHS[next(k for k in MONTHS if k.startswith(m["month"].lower()[:3]))]
         year = int(m["year"]) if m["year"] else _past_year(month, 1, published)
@@ -360,7 +364,7 @@ def _attribute(d: _Doc, q: LocalQuote, ds: int, de: int, spans: list[tuple[int, 
         if via is not None:
             q.via, q.via_text = via
     sentence_out = " ".join(t.text_with_ws for t in outside)
-    q.said = _explicit_date(sentence_out, published)
+    q.said = _explicit_date(sentence_out, published, months=False)
     m = OCCASION.search(sentence_out)
     if m:
         q.occasion = m["occ"].strip()

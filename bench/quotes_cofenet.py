@@ -1,0 +1,526 @@
+#!/usr/bin/env python3
+"""Quotes on PolNeAR, CofeNet protocol: source, cue and content spans, exact token match.
+
+    python bench/quotes_cofenet.py [--data PATH] [--json OUT] [--limit N]
+
+`--data` is a CofeNet JSON-lines file (`tokens`, `labels` in BIO over
+source/cue/content, `id` = `<file>_<annotator>`), or a folder of them (every
+`.txt` but `tag.txt`); the default is PolNeAR's `cofenet/valid.txt` (the dev
+split) under ../shared/benchdata/quotes/polnear/. Nothing is assumed about
+which documents a file holds.
+
+Documents: the sequences of one `id`, in file order. In CofeNet's PolNeAR files
+each sequence is one paragraph of the article (the first is the headline), so
+each becomes one paragraph of an `Article`, its text rebuilt from the Penn
+Treebank tokens (`` and '' become “ and ”, ` and ' become ‘ and ’, -- becomes
+—, no space before closing punctuation and clitics). An article annotated by
+several people appears once per annotator: it is run once and scored against
+each annotator's labels, as CofeNet scores every sequence of the file.
+
+Our output as BIO tags, per quote of `st.store.stage_results("quotes")`:
+content = each quoted part with its marks (a merged split quote gives one
+content span per part, as PolNeAR's discontinuous Content becomes one BIO span
+per part), cue = `cue_span`, source = the speaker phrase (`speaker`); a token
+takes the first role that claims it, in the order content, cue, source. The
+spans are the tokens that overlap those characters. textacy's
+`direct_quotations(doc)` (on our parse of the same articles) is tagged the same
+way from its content span, cue tokens and speaker tokens; where it gives up on
+a document (unpaired quotation marks), it is run on each paragraph instead.
+
+Scoring is CofeNet's `exe/eval/evaluation.py`: spans read from the BIO tags as
+its `get_element` reads them; per role, a gold span is a hit when a predicted
+span of that role in the same sequence has the same [start, end) tokens, a
+predicted span not among the gold ones is a false alarm; micro P/R/F1 over the
+file. "Begin" match (start token only) is reported in the details.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import storytrace
+from storytrace import clean, nlp
+from storytrace import quotes as st_quotes
+from storytrace.models import Article
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+DEFAULT_DATA = SHARED / "benchdata" / "quotes" / "polnear" / "cofenet" / "valid.txt"
+ROLES = ("source", "cue", "content")
+BATCH = 16  # articles per ingest call (one transaction each) and per parse batch
+FALLBACK_DATE = dt.date(2016, 10, 1)  # the data has no dates; ids often start with one
+MARKS = "\"“”"
+
+# Exact-match P/R/F1 on the *withheld PolNeAR test split* (Table 6 of CofeNet's
+# detailed experiments), as the data README gives them; anchors, not baselines.
+PUBLISHED: dict[str, dict[str, Any]] = {
+    name: {f"{role}_{m}": v for role, prf in zip(ROLES, figs, strict=True)
+           for m, v in zip(("precision", "recall", "f1"), prf, strict=True)}
+    for name, figs in {
+        "rule_based": ((0.278, 0.067, 0.107), (0.676, 0.137, 0.228), (0.260, 0.032, 0.056)),
+        "bilstm_crf": ((0.731, 0.664, 0.696), (0.722, 0.620, 0.667), (0.660, 0.534, 0.590)),
+        "bert_crf": ((0.815, 0.829, 0.822), (0.750, 0.747, 0.749), (0.724, 0.697, 0.710)),
+        "bert_cofenet": ((0.829, 0.836, 0.832), (0.759, 0.747, 0.753), (0.749, 0.711, 0.729)),
+    }.items()
+}
+PUBLISHED["corenlp"] = {"source_precision": 0.321, "source_recall": 0.089, "source_f1": 0.139,
+                        "content_precision": 0.592, "content_recall": 0.103,
+                        "content_f1": 0.175}
+PUBLISHED["bert_cofenet"] |= {"source_f1_begin": 0.871, "cue_f1_begin": 0.823,
+                              "content_f1_begin": 0.796}
+PUBLISHED_NOTE = "PolNeAR test split (withheld here), CofeNet paper; dev is a preview only"
+
+
+# --------------------------------------------------------------------------- scoring
+
+def spans(labels: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
+    """Role -> [start, end) token spans, read as CofeNet's `get_element` reads BIO tags.
+
+    An I- tag of another role than the open span's (or after O) closes the open
+    span and opens none.
+
+    >>> spans(["B-source", "I-source", "B-cue", "O", "I-content", "B-content"])
+    {'source': [(0, 2)], 'cue': [(2, 3)], 'content': [(5, 6)]}
+    """
+    out: dict[str, list[tuple[int, int]]] = {}
+    role, start = None, -1
+    for i, label in enumerate(labels):
+        if label == "<IGN>":
+            break
+        if label.startswith("B-"):
+            if role is not None:
+                out[role].append((start, i))
+            role, start = label[2:], i
+            out.setdefault(role, [])
+        elif label.startswith("I-") and role is not None and label[2:] == role:
+            continue
+        else:
+            if role is not None:
+                out[role].append((start, i))
+            role, start = None, -1
+    else:
+        if role is not None:
+            out[role].append((start, len(labels)))
+    return out
+
+
+def score_sequence(gold: Sequence[str], pred: Sequence[str]) -> Counter[str]:
+    """Counts `{role}.{exact,begin}.{tp,fp,fn}` for one sequence (CofeNet's definitions)."""
+    g, p = spans(gold), spans(pred)
+    c: Counter[str] = Counter()
+    for role in ROLES:
+        gs, ps = g.get(role, []), p.get(role, [])
+        for kind, gl, pl in (("exact", gs, ps),
+                             ("begin", [s for s, _ in gs], [s for s, _ in ps])):
+            tp = sum(1 for x in gl if x in pl)
+            c[f"{role}.{kind}.tp"] += tp
+            c[f"{role}.{kind}.fn"] += len(gl) - tp
+            c[f"{role}.{kind}.fp"] += sum(1 for x in pl if x not in gl)
+    return c
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def metrics(c: Counter[str]) -> tuple[dict[str, float], dict[str, float]]:
+    figs: dict[str, float] = {}
+    for role in ROLES:
+        for kind in ("exact", "begin"):
+            p, r, f = prf(c[f"{role}.{kind}.tp"], c[f"{role}.{kind}.fp"], c[f"{role}.{kind}.fn"])
+            sfx = "" if kind == "exact" else "_begin"
+            figs |= {f"{role}_precision{sfx}": p, f"{role}_recall{sfx}": r,
+                     f"{role}_f1{sfx}": f}
+    return {f"{r}_f1": figs[f"{r}_f1"] for r in ROLES}, figs
+
+
+def tag(n: int, claims: Iterable[tuple[str, int, int]]) -> list[str]:
+    """BIO tags for n tokens from (role, first token, end token) claims, first claim wins.
+
+    Claims are applied content first, then cue, then source; a claim cut by
+    tokens already taken keeps its free runs, each a span of its own.
+
+    >>> tag(6, [("source", 0, 2), ("content", 3, 6), ("cue", 2, 3), ("source", 1, 4)])
+    ['B-source', 'I-source', 'B-cue', 'B-content', 'I-content', 'I-content']
+    """
+    owner: list[int | None] = [None] * n
+    roles: list[str] = []
+    order = {r: i for i, r in enumerate(("content", "cue", "source"))}
+    for k, (role, s, e) in enumerate(sorted(claims, key=lambda c: order[c[0]])):
+        roles.append(role)
+        for i in range(max(0, s), min(n, e)):
+            if owner[i] is None:
+                owner[i] = k
+    out = []
+    for i, k in enumerate(owner):
+        if k is None:
+            out.append("O")
+        else:
+            first = i == 0 or owner[i - 1] != k
+            out.append(("B-" if first else "I-") + roles[k])
+    return out
+
+
+# --------------------------------------------------------------------------- data
+
+PTB = {"``": "“", "''": "”", "`": "‘", "'": "’", "--": "—", "-LRB-": "(", "-RRB-": ")",
+       "-LSB-": "[", "-RSB-": "]", "-LCB-": "{", "-RCB-": "}"}
+NO_SPACE_BEFORE = {",", ".", ":", ";", "?", "!", "%", ")", "]", "}", "''", "'", "'''", "...",
+                   "n't", "-RRB-", "-RSB-", "-RCB-"}
+NO_SPACE_AFTER = {"``", "`", "(", "[", "{", "$", "#", "-LRB-", "-LSB-", "-LCB-"}
+CLITIC = re.compile(r"^'(s|re|ve|ll|m|d)$", re.IGNORECASE)
+
+
+def detokenize(tokens: Sequence[str]) -> tuple[str, list[tuple[int, int]]]:
+    """Text from Penn Treebank tokens, and each token's [start, end) in it.
+
+    >>> detokenize(["``", "Yes", ",", "''", "she", "said", "."])
+    ('“Yes,” she said.', [(0, 1), (1, 4), (4, 5), (5, 6), (7, 10), (11, 15), (15, 16)])
+    """
+    parts: list[str] = []
+    offs: list[tuple[int, int]] = []
+    pos = 0
+    for i, tok in enumerate(tokens):
+        text = PTB.get(tok, tok)
+        if i and not (tok in NO_SPACE_BEFORE or CLITIC.match(tok)
+                      or tokens[i - 1] in NO_SPACE_AFTER):
+            parts.append(" ")
+            pos += 1
+        parts.append(text)
+        offs.append((pos, pos + len(text)))
+        pos += len(text)
+    return "".join(parts), offs
+
+
+@dataclass
+class Document:
+    """The sequences of one id: its gold labels and, once rebuilt, its paragraphs."""
+
+    id: str
+    tokens: list[list[str]]
+    labels: list[list[str]]
+
+
+def data_files(data: Path) -> list[Path]:
+    files = (sorted(p for p in data.iterdir() if p.suffix == ".txt" and p.name != "tag.txt")
+             if data.is_dir() else [data])
+    if not files:
+        raise SystemExit(f"no CofeNet .txt files in {data}")
+    return files
+
+
+def documents(files: list[Path], limit: int | None) -> list[Document]:
+    docs: dict[str, Document] = {}
+    for path in files:
+        with path.open(encoding="utf-8") as f:
+            for line in f:
+                if not line.strip():
+                    continue
+                seq = json.loads(line)
+                key = str(seq.get("id", ""))
+                if key not in docs:
+                    if limit is not None and len(docs) >= limit:
+                        return list(docs.values())
+                    docs[key] = Document(key, [], [])
+                docs[key].tokens.append(list(seq["tokens"]))
+                docs[key].labels.append(list(seq["labels"]))
+    return list(docs.values())
+
+
+def published_of(doc_id: str) -> dt.date:
+    m = re.search(r"(\d{4}-\d{2}-\d{2})", doc_id)
+    try:
+        return dt.date.fromisoformat(m[1]) if m else FALLBACK_DATE
+    except ValueError:
+        return FALLBACK_DATE
+
+
+def build(doc: Document) -> tuple[Article, list[list[tuple[int, int]]]]:
+    """The article (one paragraph per non-empty sequence) and each sequence's token offsets.
+
+    Paragraph i of the article is sequence i when no sequence is empty; the
+    returned offsets are indexed by sequence, and `Article.meta["seq"]` maps
+    paragraph index to sequence.
+    """
+    paras, offsets, seq_of = [], [], []
+    for k, toks in enumerate(doc.tokens):
+        text, offs = detokenize(toks)
+        offsets.append(offs)
+        if text.strip():
+            paras.append((k + 1, text))
+            seq_of.append(k)
+    art = Article.build(source=doc.id, published=published_of(doc.id), paragraphs=paras,
+                        meta={"seq": seq_of})
+    return art, offsets
+
+
+def token_runs(offs: Sequence[tuple[int, int]], s: int, e: int) -> list[tuple[int, int]]:
+    """[first, end) token runs overlapping characters [s, e) (one run for a char span)."""
+    hit = [i for i, (ts, te) in enumerate(offs) if ts < e and s < te]
+    runs: list[tuple[int, int]] = []
+    for i in hit:
+        if runs and runs[-1][1] == i:
+            runs[-1] = (runs[-1][0], i + 1)
+        else:
+            runs.append((i, i + 1))
+    return runs
+
+
+def batched(items: list[Any], n: int) -> Iterator[list[Any]]:
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
+# --------------------------------------------------------------------------- systems
+
+Claims = dict[int, list[tuple[str, int, int]]]  # sequence -> (role, first token, end token)
+
+
+def with_marks(text: str, s: int, e: int) -> tuple[int, int]:
+    s = s - 1 if s > 0 and text[s - 1] in MARKS else s
+    e = e + 1 if e < len(text) and text[e] in MARKS else e
+    return s, e
+
+
+def quote_claims(q: dict[str, Any], texts: dict[int, str], seq_of: list[int],
+                 offsets: list[list[tuple[int, int]]]) -> Claims:
+    """Our quote as claims on tokens: quoted parts, cue and speaker phrase."""
+    out: Claims = {}
+
+    def claim(role: str, para: int, s: int, e: int) -> None:
+        if para in texts and para < len(seq_of):
+            k = seq_of[para]
+            out.setdefault(k, []).extend((role, a, b) for a, b in token_runs(offsets[k], s, e))
+
+    text = texts.get(q["para"], "")
+    parts = [(s, e) for s, e, _, _ in st_quotes.quote_spans(text)
+             if q["start"] <= s and e <= q["end"]] or [(q["start"], q["end"])]
+    for s, e in parts:
+        claim("content", q["para"], *with_marks(text, s, e))
+    if q.get("cue_span"):
+        claim("cue", *q["cue_span"])
+    if q.get("speaker"):
+        claim("source", *q["speaker"][:3])
+    return out
+
+
+def run_storytrace(arts: list[tuple[Article, list[list[tuple[int, int]]]]], tmp: Path
+                   ) -> tuple[dict[str, Claims], dict[str, Any]]:
+    started = time.perf_counter()
+    out: dict[str, Claims] = {a.source: {} for a, _ in arts}
+    by_id = {a.id: (a, offs) for a, offs in arts}
+    n = 0
+    with storytrace.open(tmp / "b.db") as st:
+        for batch in batched([a for a, _ in arts], BATCH):
+            st.ingest(batch)
+        stored = {a.id: a for a in st.articles()}
+        for ref, data in st.store.stage_results("quotes"):
+            art, offs = by_id[ref.id]
+            texts = {p.index: p.text for p in stored[ref.id].paragraphs}
+            if [texts[p.index] for p in art.paragraphs] != [p.text for p in art.paragraphs]:
+                raise SystemExit(f"{art.source}: stored paragraph texts differ from the input")
+            for q in data["quotes"]:
+                n += 1
+                for k, cl in quote_claims(q, texts, art.meta["seq"], offs).items():
+                    out[art.source].setdefault(k, []).extend(cl)
+    return out, {"quotes": n, "ingest_seconds": round(time.perf_counter() - started, 3)}
+
+
+def _textacy() -> Any:
+    try:
+        from textacy.extract.triples import direct_quotations
+    except ImportError:
+        return None
+    return direct_quotations
+
+
+def textacy_triples(direct_quotations: Any, doc: Any) -> tuple[list[tuple[Any, Any, Any]], bool]:
+    """(speaker, cue, content) as doc character spans; True if it fell back to paragraphs."""
+    def run(d: Any, shift: int) -> list[tuple[Any, Any, Any]]:
+        return [([(t.idx + shift, t.idx + shift + len(t)) for t in tr.speaker],
+                 [(t.idx + shift, t.idx + shift + len(t)) for t in tr.cue],
+                 (tr.content.start_char + shift, tr.content.end_char + shift))
+                for tr in direct_quotations(d)]
+    try:
+        return run(doc, 0), False
+    except ValueError:  # unpaired quotation marks in the document
+        pass
+    out = []
+    pos = 0
+    for chunk in doc.text.split(nlp.PARAGRAPH_JOINER):
+        span = doc.char_span(pos, pos + len(chunk), alignment_mode="expand")
+        if span is not None and len(span):
+            with contextlib.suppress(ValueError):  # this paragraph's marks do not pair
+                out += run(span.as_doc(), span.start_char)
+        pos += len(chunk) + len(nlp.PARAGRAPH_JOINER)
+    return out, True
+
+
+def run_textacy(arts: list[tuple[Article, list[list[tuple[int, int]]]]]
+                ) -> tuple[dict[str, Claims] | None, dict[str, Any]]:
+    direct_quotations = _textacy()
+    if direct_quotations is None:
+        return None, {"textacy_installed": False}
+    out: dict[str, Claims] = {}
+    fallback = 0
+    secs = 0.0
+    for batch in batched(arts, BATCH):
+        cleaned = [clean.clean(a) for a, _ in batch]
+        for parsed, (_, offs) in zip(nlp.parse(cleaned, batch_size=BATCH), batch, strict=True):
+            claims: Claims = {}
+            out[parsed.article.source] = claims
+            if parsed.doc is None:
+                continue
+            t0 = time.perf_counter()
+            triples, fell_back = textacy_triples(direct_quotations, parsed.doc)
+            secs += time.perf_counter() - t0
+            fallback += fell_back
+            seq_of = parsed.article.meta["seq"]
+            texts = {p.index: p.text for p in parsed.article.paragraphs}
+            layout = [(s, s + len(texts[i]), i)
+                      for i, s in zip(parsed.para_index, parsed.starts, strict=True)]
+
+            def claim(role: str, s: int, e: int, seq_of: list[int] = seq_of,
+                      layout: list[tuple[int, int, int]] = layout, claims: Claims = claims,
+                      offs: list[list[tuple[int, int]]] = offs) -> None:
+                for ds, de, para in layout:
+                    lo, hi = max(s, ds), min(e, de)
+                    if lo < hi:
+                        k = seq_of[para]
+                        claims.setdefault(k, []).extend(
+                            (role, a, b) for a, b in token_runs(offs[k], lo - ds, hi - ds))
+
+            for speaker, cue, content in triples:
+                claim("content", *content)
+                for s, e in cue:
+                    claim("cue", s, e)
+                for s, e in speaker:
+                    claim("source", s, e)
+    return out, {"textacy_installed": True, "textacy_seconds": round(secs, 3),
+                 "textacy_docs_per_paragraph": fallback}
+
+
+# --------------------------------------------------------------------------- run
+
+def _shown(path: Path) -> str:
+    try:
+        return os.path.relpath(path.resolve(), ROOT)
+    except ValueError:
+        return str(path)
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    started = time.perf_counter()
+    data = Path(args.data)
+    docs = documents(data_files(data), args.limit)
+    if not docs:
+        raise SystemExit(f"no sequences in {data}")
+    built = [build(d) for d in docs]
+    first: dict[str, str] = {}
+    unique = []
+    for (art, offs), d in zip(built, docs, strict=True):
+        if art.id not in first:
+            first[art.id] = d.id
+            unique.append((art, offs))
+    with tempfile.TemporaryDirectory(prefix="storytrace-cofenet-") as tmpdir:
+        ours, info = run_storytrace(unique, Path(tmpdir))
+    theirs, tinfo = run_textacy(unique)
+
+    systems: dict[str, dict[str, Claims]] = {"storytrace": ours}
+    if theirs is not None:
+        systems["textacy_direct_quotations"] = theirs
+    results = {}
+    for name, preds in systems.items():
+        c: Counter[str] = Counter()
+        for (art, _), d in zip(built, docs, strict=True):
+            claims = preds.get(first[art.id], {})
+            for k, (toks, gold) in enumerate(zip(d.tokens, d.labels, strict=True)):
+                c += score_sequence(gold, tag(len(toks), claims.get(k, [])))
+        results[name] = metrics(c)
+        results[name][1].update({f"count.{k}": v for k, v in sorted(c.items())})
+    main, figs = results["storytrace"]
+    return {
+        "benchmark": "quotes_cofenet",
+        "data": _shown(data),
+        "n_docs": len(docs),
+        "seconds": round(time.perf_counter() - started, 3),
+        "metrics": {k: round(v, 4) for k, v in main.items()},
+        "baselines": {n: {k: round(v, 4) for k, v in r[0].items()}
+                      for n, r in results.items() if n != "storytrace"},
+        "published": {"note": PUBLISHED_NOTE, **PUBLISHED},
+        "details": {
+            "storytrace": {k: round(v, 4) for k, v in figs.items()},
+            **{f"baseline.{n}": {k: round(v, 4) for k, v in r[1].items()}
+               for n, r in results.items() if n != "storytrace"},
+            "sequences": sum(len(d.tokens) for d in docs),
+            "tokens": sum(len(t) for d in docs for t in d.tokens),
+            "distinct_articles": len(unique),
+            **info, **tinfo,
+            "model": f"{nlp.load().meta.get('name')} {nlp.load().meta.get('version')}",
+        },
+    }
+
+
+def show(res: dict[str, Any]) -> None:
+    d = res["details"]
+    print(f"quotes benchmark (CofeNet protocol, exact span match): {res['data']}: "
+          f"{res['n_docs']} documents ({d['distinct_articles']} distinct articles), "
+          f"{d['sequences']:,} sequences, {d['tokens']:,} tokens")
+    print(f"{'system':<30}" + "".join(f"{r + ' P/R/F1':>22}" for r in ROLES))
+
+    def row(name: str, f: dict[str, float]) -> None:
+        cells = [f"{f.get(f'{r}_precision', 0):.3f}/{f.get(f'{r}_recall', 0):.3f}/"
+                 f"{f.get(f'{r}_f1', 0):.3f}" if f"{r}_f1" in f else "–" for r in ROLES]
+        print(f"{name:<30}" + "".join(f"{c:>22}" for c in cells))
+
+    row("storytrace", d["storytrace"])
+    for k, v in d.items():
+        if k.startswith("baseline."):
+            row(k.split(".", 1)[1], v)
+    if not d.get("textacy_installed"):
+        print("(textacy not installed: pip install -e '.[bench]')")
+    print(f"published ({res['published']['note']}):")
+    for name, f in res["published"].items():
+        if name != "note":
+            row(f"  {name}", f)
+    begin = d["storytrace"]
+    print("storytrace begin match F1: " + ", ".join(f"{r} {begin[f'{r}_f1_begin']:.3f}"
+                                                   for r in ROLES))
+    print(f"total {res['seconds']:.1f} s (ingest {d['ingest_seconds']:.1f} s, model load "
+          "included)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", default=str(DEFAULT_DATA),
+                    help="a CofeNet JSON-lines file (tokens, labels, id), or a folder of them")
+    ap.add_argument("--json", dest="json_out", type=Path, help="write the result here")
+    ap.add_argument("--limit", type=int, help="use at most N documents (ids)")
+    args = ap.parse_args(argv)
+    res = run(args)
+    show(res)
+    if args.json_out:
+        res["command"] = " ".join(["python", f"bench/{Path(__file__).name}",
+                                   *(argv if argv is not None else sys.argv[1:])])
+        args.json_out.parent.mkdir(parents=True, exist_ok=True)
+        args.json_out.write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,132 @@
+"""Time expressions of English news: found by rules, normalised to TimeML values and day ranges.
+
+`tag(text, dct)` returns every time expression of a document in text order,
+each with its TIMEX3 type and value, the precision the text gives, the first
+and last day it can denote, and what it was resolved against:
+
+>>> import datetime as dt
+>>> [(t.text, t.value, t.anchor) for t in tag("The film opens June 6. Two weeks earlier, "
+...                                          "the cast met.", dt.date(2025, 5, 17))]
+[('June 6', '2025-06-06', 'dct'), ('Two weeks earlier', '2025-05-23', 'text')]
+
+The rules are regular expressions over word lists in `storytrace/data/timex/`
+(months, weekdays, holidays, numbers, units, fixed phrases, tense cues); no
+parse is needed, so the stage runs on every article. Conventions follow
+TempEval-3: "now" is PRESENT_REF, "years" PXY, "daily" a SET P1D, "the 1980s"
+198X, "last fall" 1997-FA. A date without a year takes the year nearest the
+publication date: in the past when its sentence has a past cue, in the future
+with a future cue (will, scheduled, upcoming, next ...). "Two weeks earlier",
+"the next day", "that day" count from the last date the text gave (a day if
+there is one, anchor "text"); "yesterday", "last week", "now" from the DCT.
+Vague offsets ("weeks later") are DURATION PXW, as TimeML has them, but carry
+the days they can denote (2 to 11 units from their anchor) in earliest/latest;
+so do durations tied to the DCT ("the past two months").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from storytrace.timex._dates import narrow, point_of
+from storytrace.timex._rules import RULES, Context, Found, lexicon
+
+__all__ = ["STAGE", "Timex", "tag"]
+
+STAGE = "timex"
+
+
+@dataclass(frozen=True, slots=True)
+class Timex:
+    """One time expression: char offsets into the tagged text, TIMEX3 type/value, day range."""
+
+    start: int
+    end: int
+    text: str
+    type: str  # DATE | TIME | DURATION | SET
+    value: str  # TIMEX3 value: 2025-02-13, 2025-W07, 2025-SU, PRESENT_REF, P2W, PXY ...
+    mod: str | None = None  # TIMEX3 mod: START, END, MID, APPROX, LESS_THAN ...
+    precision: str | None = None  # day, week, month, quarter, half, season, year, decade, century
+    earliest: dt.date | None = None
+    latest: dt.date | None = None
+    anchor: str = "dct"  # dct, text (an earlier date of the text) or none
+
+
+_COMPILED: list[tuple[str, re.Pattern[str], Any]] = []
+_SINCE = re.compile(r"\b(?:since|from)\s+$", re.I)
+_UNTIL = re.compile(r"\b(?:until|till|before|by)\s+$", re.I)
+
+
+def _rules() -> list[tuple[str, re.Pattern[str], Any]]:
+    if not _COMPILED:
+        for name, pattern, handler in RULES:
+            _COMPILED.append((name, re.compile(pattern, re.IGNORECASE), handler))
+    return _COMPILED
+
+
+def _candidates(text: str) -> list[tuple[int, int, int, re.Match[str]]]:
+    """Non-overlapping matches: the longest first, the earlier rule on a tie."""
+    found = []
+    for order, (_, rx, _) in enumerate(_rules()):
+        for m in rx.finditer(text):
+            s, e = m.span()
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            if e > s:
+                found.append((s, e, order, m))
+    found.sort(key=lambda f: (-(f[1] - f[0]), f[2], f[0]))
+    taken: list[tuple[int, int, int, re.Match[str]]] = []
+    used = bytearray(len(text) + 1)
+    for f in found:
+        s, e = f[0], f[1]
+        if not any(used[s:e]):
+            taken.append(f)
+            used[s:e] = b"\x01" * (e - s)
+    taken.sort(key=lambda f: f[0])
+    return taken
+
+
+def _timex(s: int, e: int, text: str, f: Found, ctx: Context) -> Timex:
+    precision = earliest = latest = None
+    if f.type in ("DATE", "TIME"):
+        p = point_of(f.value)
+        if p is not None:
+            precision = p.precision
+            earliest, latest = narrow(*p.bounds(), f.mod)
+    if f.lo is not None and f.hi is not None:
+        earliest, latest = f.lo, f.hi
+    mod = f.mod
+    if mod is None and f.type == "DATE" and f.anchor == "none":
+        before = text[max(0, s - 8):s]
+        mod = "AFTER" if _SINCE.search(before) else "BEFORE" if _UNTIL.search(before) else None
+    return Timex(s, e, text[s:e], f.type, f.value, mod, precision, earliest, latest, f.anchor)
+
+
+def tag(text: str, dct: dt.date, doc: Any = None) -> list[Timex]:
+    """Every time expression of `text` (a whole document), in text order.
+
+    `dct` is the publication date. `doc` (a spaCy Doc of the same text) is
+    accepted for a later use and not needed.
+
+    >>> [(t.text, t.type, t.value) for t in tag("He left on Friday for 30 years.",
+    ...                                        dt.date(2025, 2, 13))]
+    [('Friday', 'DATE', '2025-02-07'), ('30 years', 'DURATION', 'P30Y')]
+    """
+    ctx = Context(text, dct, lexicon())
+    out: list[Timex] = []
+    rules = _rules()
+    for s, e, order, m in _candidates(text):
+        found = rules[order][2](m, ctx)
+        if found is None:
+            continue
+        t = _timex(s, e, text, found, ctx)
+        out.append(t)
+        if t.type in ("DATE", "TIME") and t.precision is not None and t.mod not in ("AFTER",):
+            p = point_of(t.value)
+            if p is not None:
+                ctx.last = p
+                if p.precision == "day":
+                    ctx.last_day = p
+    return out

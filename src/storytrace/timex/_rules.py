@@ -1,0 +1,633 @@
+"""Recognition patterns of the timex stage and the handler that normalises each one."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from storytrace.timex._dates import Point, coarser, holiday, nearest_year, shift
+from storytrace.timex._lexicon import Lexicon, alternation, lexicon
+
+
+@dataclass
+class Found:
+    """What a handler makes of a match; bounds are derived from `value` unless given."""
+
+    type: str
+    value: str
+    mod: str | None = None
+    anchor: str = "dct"
+    lo: dt.date | None = None
+    hi: dt.date | None = None
+
+
+class Context:
+    """One document being tagged: its text, DCT, sentences and the last dates mentioned."""
+
+    def __init__(self, text: str, dct: dt.date, lex: Lexicon) -> None:
+        self.text, self.dct, self.lex = text, dct, lex
+        self.starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+        self.last: Point | None = None  # last date of any precision in the text
+        self.last_day: Point | None = None  # last date of day precision
+
+    def sentence(self, start: int, end: int) -> str:
+        i = bisect.bisect_right(self.starts, start) - 1
+        s = self.starts[i]
+        e = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.text)
+        return self.text[s:start] + " " + self.text[end:e]
+
+    def mode(self, start: int, end: int) -> str:
+        """future, past or nearest, from the lexical cues of the sentence around a span."""
+        sent = self.lex.neutral.sub(" ", self.sentence(start, end))
+        if self.lex.future.search(sent):
+            return "future"
+        if self.lex.past.search(sent):
+            return "past"
+        return "nearest"
+
+    def before(self, start: int, n: int = 30) -> str:
+        return self.text[max(0, start - n):start].lower()
+
+    def after(self, end: int, n: int = 30) -> str:
+        return self.text[end:end + n].lower()
+
+    def anchor(self, fine: bool) -> tuple[Point, str]:
+        """The reference for an expression relative to the text: the last (day) date, or DCT."""
+        p = (self.last_day or self.last) if fine else (self.last or self.last_day)
+        return (p, "text") if p is not None else (Point(self.dct, "day"), "dct")
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"“‘(]?[A-Z])|\n\s*\n")
+Handler = Callable[[re.Match[str], Context], Found | None]
+
+# --------------------------------------------------------------------------- pattern parts
+
+L = lexicon()
+MON = alternation(list(L.months))
+WD = alternation(list(L.weekdays))
+HOL = alternation(list(L.holidays))
+SEASON = alternation(list(L.seasons))
+TOD = alternation(list(L.times_of_day))
+ORD = alternation(list(L.ordinals)) + r"|\d{1,2}(?:st|nd|rd|th)"
+_ONES = "one|two|three|four|five|six|seven|eight|nine"
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+NUM = (rf"(?:\d+(?:\.\d+)?(?:\s+1/2)?|(?:{_TENS})[\s-](?:{_ONES})|"
+       rf"{alternation(list(L.numbers))})(?:\s+and\s+a\s+half)?")
+UNIT = alternation(list(L.units))
+APPROX = alternation(list(L.approx))
+PART = alternation(list(L.parts))
+YEAR = r"(?:1[0-9]|20)\d\d"
+B = r"(?<![\w$£€#/.,-])"  # no match inside a word or a number
+E = r"(?![\w/])"
+
+
+def _num(text: str) -> float | None:
+    """The amount a NUM match means, None if vague ("several")."""
+    t = " ".join(text.lower().split())
+    extra = 0.0
+    if t.endswith(" and a half"):
+        t, extra = t[: -len(" and a half")], 0.5
+    if t.endswith(" 1/2"):
+        t, extra = t[:-4], 0.5
+    if re.fullmatch(r"\d+(?:\.\d+)?", t):
+        return float(t) + extra
+    parts = re.split(r"[\s-]", t)
+    if len(parts) == 2 and parts[0] in L.numbers and parts[1] in L.numbers:
+        a, b = L.numbers[parts[0]], L.numbers[parts[1]]
+        return None if a is None or b is None else a + b + extra
+    v = L.numbers.get(t)
+    return None if v is None else v + extra
+
+
+def _cap(m: re.Match[str], group: str) -> bool:
+    s = m.group(group)
+    return s is None or s[:1].isupper()
+
+
+def _dur(n: float | None, unit_word: str) -> str:
+    """An ISO duration: 2 years P2Y, 1.5 hours PT1H30M, several weeks PXW."""
+    u = L.unit(unit_word)
+    code, t = u.code, "T" if u.time else ""
+    if n is None:
+        return f"P{t}X{code}"
+    if code == "DE":
+        code, n = "Y", n * 10
+    elif code == "CE":
+        code, n = "Y", n * 100
+    elif code == "2W":
+        code, n = "W", n * 2
+    elif code == "WE":
+        code, n = "D", n * 2
+    elif code == "Q" and n != int(n):
+        code, n = "M", n * 3
+    if n != int(n):
+        half = {"Y": ("M", 6), "M": ("D", 15), "D": ("H", 12), "H": ("M", 30),
+                "W": ("D", 3)}.get(code)
+        if half:
+            sub_t = "T" if code == "D" and not t else ""
+            return f"P{t}{int(n)}{code}{sub_t}{half[1]}{half[0]}"
+    return f"P{t}{int(n)}{code}"
+
+
+def _approx(m: re.Match[str], group: str = "ap") -> str | None:
+    s = m.group(group)
+    return L.approx.get(" ".join(s.lower().split())) if s else None
+
+
+def _part(s: str | None) -> str | None:
+    if not s:
+        return None
+    return L.parts.get(" ".join(s.lower().replace("-", " ").split()))
+
+
+def _found(point: Point, typ: str = "DATE", mod: str | None = None, anchor: str = "dct",
+           suffix: str = "") -> Found:
+    return Found(typ, point.value + suffix, mod, anchor)
+
+
+# --------------------------------------------------------------------------- handlers
+
+def h_month_day(m: re.Match[str], c: Context) -> Found | None:
+    if not _cap(m, "mon") or not _cap(m, "wd"):
+        return None
+    month, day = L.month(m["mon"]), int(m["d"])
+    if not 1 <= day <= 31:
+        return None
+    if m["y"]:
+        year = int(m["y"])
+        anchor = "none"
+    else:
+        year = nearest_year(month, day, c.dct, c.mode(m.start(), m.end()))
+        anchor = "dct"
+    try:
+        d = dt.date(year, month, day)
+    except ValueError:
+        return None
+    return _found(Point(d, "day"), anchor=anchor)
+
+
+def h_numeric(m: re.Match[str], c: Context) -> Found | None:
+    y = int(m["y"])
+    y = y + (1900 if y >= 30 else 2000) if y < 100 else y
+    try:
+        return _found(Point(dt.date(y, int(m["m"]), int(m["d"])), "day"), anchor="none")
+    except ValueError:
+        return None
+
+
+_WEAK_MONTHS = {"may", "march"}  # also common words: need a cue
+_MONTH_CUE = re.compile(r"(?:\b(?:in|since|until|till|by|from|through|of|during|before|after|"
+                        r"between|and|to|or|early|late|mid|last|next|this|each|every)[\s-]+|,\s*)$")
+
+
+def h_month(m: re.Match[str], c: Context) -> Found | None:
+    if not _cap(m, "mon"):
+        return None
+    key = L.key(m["mon"])
+    cue = bool(m["rel"] or m["part"] or m["y"] or m["ry"])
+    if not cue and (key in _WEAK_MONTHS or (len(key) <= 4 and key not in ("june", "july"))) \
+            and not _MONTH_CUE.search(c.before(m.start(), 12)):
+        return None
+    month = L.month(key)
+    mod = _part(m["part"])
+    rel = (m["rel"] or "").lower()
+    if m["y"]:
+        year, anchor = int(m["y"]), "none"
+    elif m["ry"]:
+        year = c.dct.year + {"this": 0, "last": -1, "next": 1}[m["ry"].lower()]
+        anchor = "dct"
+    else:
+        mode = {"last": "past", "past": "past", "previous": "past", "next": "future",
+                "coming": "future"}.get(rel) or c.mode(m.start(), m.end())
+        year, anchor = nearest_year(month, None, c.dct, mode), "dct"
+        if rel in ("last", "past", "previous") and month == c.dct.month:
+            year -= 1
+        if rel in ("next", "coming") and month == c.dct.month:
+            year += 1
+    return _found(Point(dt.date(year, month, 1), "month"), mod=mod, anchor=anchor)
+
+
+_NOT_YEAR_AFTER = re.compile(r"^\s*(?:%|percent|[a-z]+s\b(?<!days)(?<!years))")
+_YEAR_CUE = re.compile(r"(?:\b(?:in|since|of|by|from|until|till|during|before|after|for|to|"
+                       r"through|early|late|mid|fiscal|year|the|a|an|and|or|between|around|"
+                       r"circa|summer|spring|fall|autumn|winter)[\s-]+|[,(]\s*|'s\s+)$")
+
+
+def h_year(m: re.Match[str], c: Context) -> Found | None:
+    y = int(m["y"])
+    cue = bool(m["part"] or m["fiscal"] or m["the"]) or bool(_YEAR_CUE.search(c.before(m.start(), 14)))
+    if not cue and (y < 1900 or _NOT_YEAR_AFTER.match(c.after(m.end(), 20))):
+        return None
+    if not cue and y > c.dct.year + 30:
+        return None
+    return _found(Point(dt.date(y, 1, 1), "year"), mod=_part(m["part"]), anchor="none")
+
+
+_DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6,
+                 "seventies": 7, "eighties": 8, "nineties": 9}
+
+
+def h_decade(m: re.Match[str], c: Context) -> Found | None:
+    if m["c"]:
+        cent, d = int(m["c"]), int(m["d"])
+    else:
+        d = int(m["d2"]) if m["d2"] else _DECADE_WORDS[m["w"].lower()]
+        cent = 20 if 2000 + 10 * d <= c.dct.year else 19
+    year = cent * 100 + d * 10
+    if year > c.dct.year + 10:
+        return None
+    return _found(Point(dt.date(year, 1, 1), "decade"), mod=_part(m["part"] or m["part2"]),
+                  anchor="none" if m["c"] else "dct")
+
+
+def h_century(m: re.Match[str], c: Context) -> Found | None:
+    o = m["n"].lower()
+    n = L.ordinals.get(o) or int(re.sub(r"\D", "", o) or 0)
+    if not 1 <= n <= 21:
+        return None
+    return _found(Point(dt.date((n - 1) * 100 or 1, 1, 1), "century"), mod=_part(m["part"]),
+                  anchor="none")
+
+
+_SEASON_CUE = re.compile(r"\b(?:in|during|this|last|next|over|since|until|by|through|"
+                         r"early|late|mid|the)\s+$")
+
+
+def _occurrence(rel: str, starts: list[tuple[dt.date, dt.date]], dct: dt.date,
+                mode: str) -> int:
+    """Index of the occurrence a relative word picks among (start, end) pairs in time order."""
+    if rel in ("last", "past", "previous"):
+        before = [i for i, (_, e) in enumerate(starts) if e < dct]
+        return before[-1] if before else 0
+    if rel in ("next", "coming"):
+        after = [i for i, (s, _) in enumerate(starts) if s > dct]
+        return after[0] if after else len(starts) - 1
+    for i, (s, e) in enumerate(starts):
+        if s <= dct <= e:
+            return i
+    if mode == "past":
+        before = [i for i, (_, e) in enumerate(starts) if e < dct]
+        return before[-1] if before else 0
+    if mode == "future":
+        after = [i for i, (s, _) in enumerate(starts) if s > dct]
+        return after[0] if after else len(starts) - 1
+    gaps = [min(abs((s - dct).days), abs((e - dct).days)) for s, e in starts]
+    return gaps.index(min(gaps))
+
+
+def h_season(m: re.Match[str], c: Context) -> Found | None:
+    word = m["s"].lower()
+    rel = (m["rel"] or "").lower()
+    cue = bool(rel or m["part"] or m["y"] or m["ry"])
+    if not cue and (word in ("fall", "spring") or not _SEASON_CUE.search(c.before(m.start(), 10))):
+        return None
+    if word in ("fall", "spring") and not cue and not m["the"]:
+        return None
+    code, first = L.seasons[word]
+    mod = _part(m["part"])
+    if m["y"]:
+        return _found(Point(dt.date(int(m["y"]), first, 1), "season", code), mod=mod,
+                      anchor="none")
+    if m["ry"]:
+        y = c.dct.year + {"this": 0, "last": -1, "next": 1}[m["ry"].lower()]
+        return _found(Point(dt.date(y, first, 1), "season", code), mod=mod)
+    occ = [Point(dt.date(y, first, 1), "season", code) for y in range(c.dct.year - 2, c.dct.year + 2)]
+    i = _occurrence(rel, [p.bounds() for p in occ], c.dct, c.mode(m.start(), m.end()))
+    return _found(occ[i], mod=mod)
+
+
+def h_quarter(m: re.Match[str], c: Context) -> Found | None:
+    unit = m["q"].lower()
+    o = m["ord"].lower()
+    n = L.ordinals.get(o) or int(re.sub(r"\D", "", o))
+    if unit == "half" and n > 2 or n > 4:
+        return None
+    if m["y"] or m["y0"]:
+        year, anchor = int(m["y"] or m["y0"]), "none"
+    elif m["ry"]:
+        year, anchor = c.dct.year + {"this": 0, "last": -1, "next": 1}[m["ry"].lower()], "dct"
+    else:
+        year, anchor = c.dct.year, "dct"
+    months = 3 if unit == "quarter" else 6
+    return _found(Point(dt.date(year, (n - 1) * months + 1, 1), unit), anchor=anchor)
+
+
+def h_quarter_rel(m: re.Match[str], c: Context) -> Found | None:
+    rel = " ".join((m["rel"] or "").lower().replace("-", " ").split())
+    if not rel and not m["the"]:
+        return None
+    cur = Point(c.dct, "quarter")
+    step = {"current": 0, "this": 0, "next": 1, "coming": 1, "same": 0}.get(rel, -1)
+    d = shift(cur.day, step, "quarter")
+    if rel in ("year earlier", "year ago", "comparable", "year earlier comparable"):
+        d = shift(d, -1, "year")
+    return _found(Point(d, "quarter"))
+
+
+_REL_STEP = {"last": -1, "past": -1, "previous": -1, "this": 0, "current": 0, "next": 1,
+             "coming": 1, "the": 0}
+
+
+def h_rel_unit(m: re.Match[str], c: Context) -> Found | None:
+    rel = m["rel"].lower()
+    unit_w = " ".join(m["u"].lower().split())
+    pre = " ".join((m["pre"] or "").lower().replace("-", " ").split())
+    if rel == "the" and not pre:
+        return None
+    if m["the"] and rel in ("past", "last", "next", "coming") and not pre:
+        unit = L.unit(unit_w.replace("fiscal ", ""))
+        lo, hi = (shift(c.dct, -1, unit.precision), c.dct) if rel in ("past", "last") \
+            else (c.dct, shift(c.dct, 1, unit.precision))
+        return Found("DURATION", _dur(1, unit_w.replace("fiscal ", "")), lo=lo, hi=hi)
+    step = _REL_STEP[rel]
+    if unit_w == "weekend":
+        wk = Point(shift(c.dct, step, "week"), "week")
+        lo = wk.bounds()[0] + dt.timedelta(days=5)
+        return Found("DATE", wk.value + "-WE", _part(pre), "dct", lo, lo + dt.timedelta(days=1))
+    prec = L.unit(unit_w.replace("fiscal ", "")).precision
+    if prec not in ("week", "month", "quarter", "year", "decade", "century"):
+        return None
+    p = Point(shift(c.dct, step, prec), prec)
+    lo, hi = p.bounds()
+    trim = L.trims.get(pre)
+    mod = None if trim else _part(pre)
+    if trim == "BEFORE_DCT":
+        hi = min(hi, c.dct)
+    elif trim == "AFTER_DCT":
+        lo = max(lo, c.dct)
+    f = _found(p, mod=mod)
+    if trim:
+        f.lo, f.hi = lo, hi
+    return f
+
+
+def h_offset(m: re.Match[str], c: Context) -> Found | None:
+    """'two weeks ago' (DCT), 'Two weeks earlier', 'a couple of days later' (the text)."""
+    direction = " ".join(m["dir"].lower().split())
+    if direction in ("before", "after") and not re.match(r"\s*(?:[,.;:)!?\"”']|$)", c.after(m.end(), 3)):
+        return None
+    unit = L.unit(m["u"])
+    if unit.time:
+        return None
+    n = _num(m["n"]) if m["n"] else None
+    if m["n"] is None and not m["u"].lower().endswith("s"):
+        return None
+    sign = -1 if direction in ("ago", "earlier", "before", "back", "prior") else 1
+    if direction in ("ago", "back", "from now", "hence"):
+        base, anchor = Point(c.dct, "day"), "dct"
+    else:
+        base, anchor = c.anchor(unit.precision in ("day", "week"))
+    prec = unit.precision if anchor == "dct" else base.precision
+    if unit.precision == "decade" and anchor == "dct":
+        prec = "year"
+    step_unit = unit.precision if unit.precision != "season" else "quarter"
+    if n is None:  # "weeks later": some 2 to 11 units away
+        near, far = shift(base.day, 2 * sign, step_unit), shift(base.day, 11 * sign, step_unit)
+        lo, hi = min(near, far), max(near, far)
+        return Found("DURATION", _dur(None, m["u"]), _approx(m), anchor, lo, hi)
+    if unit.code == "WE":
+        return None
+    whole = int(n)
+    p = Point(shift(base.day, sign * whole * (2 if unit.code == "2W" else 1), step_unit),
+              coarser(prec, "day"))
+    return _found(p, mod=_approx(m), anchor=anchor)
+
+
+_MONEY_BEFORE = re.compile(r"(?:\d|million|billion|trillion|percent|%|dollars|cents|each|times)"
+                           r"[\w\s$,.]{0,12}$")
+
+
+def h_duration(m: re.Match[str], c: Context) -> Found | None:
+    n = _num(m["n"])
+    unit_w = m["u"]
+    word = m["n"].lower()
+    if word in ("a", "an", "one") and not (m["the"] or m["ap"]) and _MONEY_BEFORE.search(
+            c.before(m.start(), 20)):
+        return Found("SET", _dur(1, unit_w))
+    if n is None and not (m["the"] or m["rel"]) and word in ("some", "many"):
+        pass
+    if n is not None and n > 1 and not m["u"].lower().endswith("s") and not m["hy"] and \
+            L.unit(unit_w).code not in ("S",):
+        return None  # "two year" without a hyphen is rare; "five year plan" is handled by hy
+    rel = (m["rel"] or "").lower()
+    lo = hi = None
+    if rel in ("past", "last", "previous") and n is not None:
+        lo, hi = shift(c.dct, -int(n), L.unit(unit_w).precision) if not L.unit(unit_w).time \
+            else c.dct, c.dct
+    elif rel in ("next", "coming") and n is not None and not L.unit(unit_w).time:
+        lo, hi = c.dct, shift(c.dct, int(n), L.unit(unit_w).precision)
+    return Found("DURATION", _dur(n, unit_w), _approx(m), "dct", lo, hi)
+
+
+def h_vague_plural(m: re.Match[str], c: Context) -> Found | None:
+    return Found("DURATION", _dur(None, m["u"] or m.group(0).split()[-1]))
+
+
+def weekday_date(wd: int, rel: str, c: Context, start: int, end: int) -> tuple[dt.date, str]:
+    """The day a weekday names: past for past context, next for future cues, or by `rel`."""
+    if rel in ("following", "that", "the following", "the next", "the previous"):
+        base, anchor = c.anchor(True)
+        ref = base.day
+        if rel == "the previous":
+            return ref - dt.timedelta(days=(ref.isoweekday() - wd) % 7 or 7), anchor
+        if rel == "that":
+            return ref + dt.timedelta(days=(wd - ref.isoweekday()) % 7), anchor
+        return ref + dt.timedelta(days=(wd - ref.isoweekday()) % 7 or 7), anchor
+    ref = c.dct
+    back = (ref.isoweekday() - wd) % 7
+    fwd = (wd - ref.isoweekday()) % 7
+    if rel in ("last", "previous"):
+        return ref - dt.timedelta(days=back or 7), "dct"
+    if rel in ("next", "coming"):
+        return ref + dt.timedelta(days=fwd or 7), "dct"
+    if rel == "this":
+        return ref + dt.timedelta(days=wd - ref.isoweekday()), "dct"
+    if c.mode(start, end) == "future":
+        return ref + dt.timedelta(days=fwd), "dct"
+    return ref - dt.timedelta(days=back), "dct"
+
+
+def h_weekday(m: re.Match[str], c: Context) -> Found | None:
+    word = m["wd"] or m["wd0"]
+    if not word[:1].isupper():
+        return None
+    rel = " ".join((m["rel"] or "").lower().split())
+    d, anchor = weekday_date(L.weekday(word), rel, c, m.start(), m.end())
+    p = Point(d, "day")
+    tod = (m["tod"] or m["tod0"] or "").lower()
+    if tod:
+        code = L.times_of_day.get(" ".join(tod.replace("-", " ").split()), L.times_of_day.get(tod, ""))
+        return _found(p, "TIME", anchor=anchor, suffix="T" + code) if code else _found(p)
+    return _found(p, anchor=anchor)
+
+
+def h_clock(m: re.Match[str], c: Context) -> Found | None:
+    h = int(m["h"])
+    mi = int(m["mi"] or 0)
+    ampm = (m["ampm"] or "").lower()
+    if not 1 <= h <= 12 or mi > 59:
+        return None
+    h = (h % 12) + (12 if ampm.startswith("p") else 0)
+    day = c.dct
+    anchor = "dct"
+    if m["rel"]:
+        day = c.dct + dt.timedelta(days={"yesterday": -1, "tomorrow": 1}.get(m["rel"].lower(), 0))
+    elif m["wd"]:
+        day, anchor = weekday_date(L.weekday(m["wd"]), "", c, m.start(), m.end())
+    elif m["mon"]:
+        month, dd = L.month(m["mon"]), int(m["d"])
+        try:
+            day = dt.date(nearest_year(month, dd, c.dct, c.mode(m.start(), m.end())), month, dd)
+        except ValueError:
+            return None
+    elif c.last_day is not None:
+        day, anchor = c.last_day.day, "text"
+    return Found("TIME", f"{day.isoformat()}T{h:02d}:{mi:02d}", _approx(m), anchor, day, day)
+
+
+def h_holiday(m: re.Match[str], c: Context) -> Found | None:
+    if not _cap(m, "h") and not m["h"].lower().startswith("the "):
+        return None
+    rule = L.holidays[L.key(m["h"]).replace("’", "'")]
+    rel = (m["rel"] or "").lower()
+    if m["y"]:
+        d, anchor = holiday(rule, int(m["y"])), "none"
+    else:
+        days = [holiday(rule, y) for y in range(c.dct.year - 1, c.dct.year + 2)]
+        i = _occurrence(rel, [(x, x) for x in days], c.dct, c.mode(m.start(), m.end()))
+        d, anchor = days[i], "dct"
+    what, side = (m["pr"] or "").lower(), (m["dir"] or "").lower()
+    if side:
+        step = {"before": -1, "after": 1}.get(side, 0)
+        if what == "weekend":
+            wk = Point(d + dt.timedelta(weeks=step), "week")
+            lo = wk.bounds()[0] + dt.timedelta(days=5)
+            return Found("DATE", wk.value + "-WE", None, anchor, lo, lo + dt.timedelta(days=1))
+        d = d + dt.timedelta(days=step)
+        code = L.times_of_day.get(what, "")
+        if what == "eve":
+            code = "EV"
+        if code:
+            return _found(Point(d, "day"), "TIME", anchor=anchor, suffix="T" + code)
+    return _found(Point(d, "day"), anchor=anchor)
+
+
+def h_set_weekday(m: re.Match[str], c: Context) -> Found | None:
+    word = m["wd"] or m["wd2"]
+    if not word[:1].isupper():
+        return None
+    tod = L.times_of_day.get((m["tod"] or "").lower().rstrip("s"), "")
+    return Found("SET", f"XXXX-WXX-{L.weekday(word)}" + (f"T{tod}" if tod else ""))
+
+
+def h_set_every(m: re.Match[str], c: Context) -> Found | None:
+    if m["mon"]:
+        return Found("SET", f"XXXX-{L.month(m['mon']):02d}") if _cap(m, "mon") else None
+    n = _num(m["n"]) if m["n"] else 1.0
+    return Found("SET", _dur(n, m["u"] or m["u2"]))
+
+
+def h_phrase(m: re.Match[str], c: Context) -> Found | None:
+    idx = (m.lastindex or 1) - 1
+    ph = L.phrases[idx]
+    value = ph.value
+    if "{" not in value:
+        return Found(ph.type, value)
+    tm = re.fullmatch(r"\{(\w)([+-]\d+)?\}(.*)", value)
+    if tm is None:
+        return None
+    kind, step_s, suffix = tm.groups()
+    step = int(step_s or 0)
+    if ph.anchor == "text":
+        base, anchor = c.anchor(kind in ("D", "W", "A"))
+    else:
+        base, anchor = Point(c.dct, "day"), "dct"
+    if kind == "A":
+        return Found(ph.type, base.value, None, anchor)
+    if kind == "R":  # early/late + yesterday/today/tomorrow
+        word = m.group(0).lower().split()[-1]
+        d = c.dct + dt.timedelta(days={"yesterday": -1, "tomorrow": 1}.get(word, 0))
+        return _found(Point(d, "day"))
+    unit = {"D": "day", "W": "week", "M": "month", "Y": "year"}[kind]
+    prec = coarser(base.precision, unit)
+    p = Point(shift(base.day, step, unit), prec)
+    if suffix and prec != "day":
+        return _found(p, anchor=anchor)
+    return _found(p, ph.type, anchor=anchor, suffix=suffix)
+
+
+# --------------------------------------------------------------------------- the rules
+
+def _phrases_pattern() -> str:
+    alts = ["(" + ph.pattern.replace(" ", r"\s+") + ")" for ph in L.phrases]
+    return B + "(?:" + "|".join(alts) + ")" + E
+
+
+_DAY = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
+_ON_YEAR = rf"(?:(?:,\s*|\s+)(?P<y>{YEAR})(?!\d))?"
+_REL_Y = r"(?:\s+(?:of\s+)?(?P<ry>this|last|next)\s+year)"
+
+RULES: list[tuple[str, str, Handler]] = [
+    ("phrase", _phrases_pattern(), h_phrase),
+    ("month_day", rf"{B}(?:(?P<wd>{WD}),?\s+)?(?P<mon>{MON})\s+{_DAY}(?![\d:])(?!\.\d){_ON_YEAR}{E}",
+     h_month_day),
+    ("day_month", rf"{B}(?:(?P<wd>{WD}),?\s+)?(?:the\s+)?{_DAY}\s+(?:of\s+)?(?P<mon>{MON}){_ON_YEAR}{E}",
+     h_month_day),
+    ("iso", rf"{B}(?P<y>{YEAR})-(?P<m>[01]\d)-(?P<d>[0-3]\d){E}", h_numeric),
+    ("slash", rf"{B}(?P<m>[01]?\d)/(?P<d>[0-3]?\d)/(?P<y>(?:19|20)?\d\d){E}", h_numeric),
+    ("month", rf"{B}(?:(?P<part>{PART})[\s-]+(?:of\s+)?)?(?:(?P<rel>last|this|next|past|coming|"
+              rf"previous)\s+)?(?P<mon>{MON})(?![\w])(?:,?\s+(?:of\s+)?(?P<y>{YEAR})(?!\d)|{_REL_Y})?",
+     h_month),
+    ("year", rf"(?:(?P<part>{PART})[\s-]+(?:of\s+)?|(?P<fiscal>fiscal(?:\s+year)?\s+)|"
+             rf"(?P<the>the\s+year\s+))?{B}(?P<y>{YEAR})(?![\d%]|,\d|\.\d|-\d|s\b|['’]s\b)",
+     h_year),
+    ("decade", rf"{B}(?:the\s+)?(?:(?P<part>{PART})[\s-]+)?(?:(?P<c>1[0-9]|20)(?P<d>\d)0|['’](?P<d2>\d)0)['’]?s{E}"
+               r"|(?<![\w])the\s+(?:(?P<part2>early|late|mid)[\s-]+)?(?P<w>twenties|thirties|forties|"
+               r"fifties|sixties|seventies|eighties|nineties)(?![\w])",
+     h_decade),
+    ("century", rf"(?<![\w])the\s+(?:(?P<part>{PART})[\s-]+)?(?P<n>{ORD})\s+century{E}", h_century),
+    ("season", rf"{B}(?P<the>the\s+)?(?:(?P<part>{PART})[\s-]+)?(?:(?P<rel>last|this|next|past|coming|"
+               rf"previous)\s+)?(?P<s>{SEASON})(?![\w])(?:,?\s+(?:of\s+)?(?P<y>{YEAR})(?!\d)|{_REL_Y})?",
+     h_season),
+    ("quarter", rf"{B}(?:the\s+)?(?:(?P<y0>{YEAR})\s+|fiscal\s+)?(?P<ord>first|second|third|fourth|"
+                r"1st|2nd|3rd|4th)[\s-]+(?:fiscal\s+)?(?P<q>quarter|half)(?![\w])"
+                rf"(?:\s+of\s+(?:fiscal\s+)?(?:(?P<y>{YEAR})(?!\d)|(?P<ry>this|last|next)\s+year))?",
+     h_quarter),
+    ("quarter_rel", r"(?<![\w])(?P<the>the\s+)?(?P<rel>latest|last|current|previous|past|"
+                    r"year-earlier|year-ago|this|next|coming)\s+quarter(?![\w-])", h_quarter_rel),
+    ("rel_unit", rf"(?<![\w])(?:(?P<pre>{PART})[\s-]+)?(?P<the>the\s+)?(?P<rel>last|this|next|past|"
+                 r"coming|current|previous|the)\s+(?P<u>week|weekend|month|year|decade|century|"
+                 r"fiscal\s+year)(?![\w-])", h_rel_unit),
+    ("offset", rf"(?<![\w])(?:(?P<ap>{APPROX})\s+)?(?:(?P<n>{NUM})[\s-]+)?(?P<u>{UNIT})\s+"
+               r"(?P<dir>ago|earlier|later|before|after|from\s+now|hence|back|prior)(?![\w])",
+     h_offset),
+    ("duration", rf"(?<![\w$])(?:(?P<the>the\s+)(?:(?P<rel>past|last|next|coming|first|final|previous|"
+                 rf"following|latest|remaining|same|entire|whole)\s+)?|(?P<ap>{APPROX})\s+)?"
+                 rf"(?P<n>{NUM})(?:(?P<hy>-)|\s+(?:more\s+|additional\s+|straight\s+|consecutive\s+|"
+                 rf"full\s+)?)(?P<u>{UNIT})(?:-old|-long)?(?![\w-])(?:\s+or\s+so)?",
+     h_duration),
+    ("vague_plural", r"(?<=\bfor\s)(?P<u>years|decades|months|weeks|days|hours|centuries)(?![\w])"
+                     r"|(?<![\w])(?P<u2>recent|coming)\s+(?:years|decades|months|weeks|days)(?![\w])",
+     h_vague_plural),
+    ("weekday", rf"{B}(?:(?P<rel>last|next|this|previous|coming|the\s+following|the\s+next|"
+                rf"the\s+previous|following|that|early|late)\s+)?(?P<wd>{WD})(?![\w])"
+                rf"(?:\s+(?P<tod>{TOD}))?|{B}(?P<tod0>{TOD})\s+(?:on\s+)?(?P<wd0>{WD})(?![\w])",
+     h_weekday),
+    ("clock", rf"(?<![\w:])(?:(?P<ap>about|around|approximately|roughly)\s+)?(?P<h>[012]?\d)"
+              r"(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ampm>a\.m\.|p\.m\.|a\.m|p\.m|am|pm)(?![\w])"
+              r"(?:\s+(?:[A-Z]{2,4}T|GMT|UTC)(?![\w]))?(?:,?\s+(?:(?P<rel>today|yesterday|tomorrow)"
+              rf"|(?:on\s+)?(?P<wd>{WD})|(?P<mon>{MON})\s+(?P<d>[0-3]?\d))(?![\w]))?",
+     h_clock),
+    ("holiday", rf"{B}(?:(?P<rel>last|this|next)\s+)?(?:the\s+(?P<pr>night|day|eve|morning|evening|"
+                rf"weekend)\s+(?P<dir>before|after|of)\s+)?(?P<h>{HOL})(?![\w])(?:,?\s+(?P<y>{YEAR})(?!\d))?",
+     h_holiday),
+    ("set_weekday", rf"{B}(?:every|each)\s+(?P<wd>{WD})(?![\w])(?:\s+(?P<tod>{TOD}))?|"
+                    rf"{B}(?P<wd2>{WD})s(?![\w])", h_set_weekday),
+    ("set_every", rf"{B}(?:every|each)\s+(?:(?P<n>{NUM})\s+)?(?P<u>{UNIT})(?![\w])|"
+                  rf"{B}(?:every|each)\s+(?P<mon>{MON})(?![\w])|"
+                  rf"{B}(?:once|twice|three\s+times|\d+\s+times)\s+(?:a|an|per|every)\s+(?P<u2>{UNIT})(?![\w])",
+     h_set_every),
+]

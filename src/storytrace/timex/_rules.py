@@ -41,6 +41,8 @@ class Context:
 
     def mode(self, start: int, end: int) -> str:
         """future, past or nearest, from the lexical cues of the sentence around a span."""
+        if _SINCE_BEFORE.search(self.before(start, 12)):
+            return "past"
         sent = self.lex.neutral.sub(" ", self.sentence(start, end))
         if self.lex.future.search(sent):
             return "future"
@@ -60,6 +62,7 @@ class Context:
         return (p, "text") if p is not None else (Point(self.dct, "day"), "dct")
 
 
+_SINCE_BEFORE = re.compile(r"\bsince\s+$")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"“‘(]?[A-Z])|\n\s*\n")
 Handler = Callable[[re.Match[str], Context], Found | None]
 
@@ -94,6 +97,9 @@ def _num(text: str) -> float | None:
         t, extra = t[:-4], 0.5
     if re.fullmatch(r"\d+(?:\.\d+)?", t):
         return float(t) + extra
+    if t in L.numbers:
+        v = L.numbers[t]
+        return None if v is None else v + extra
     parts = re.split(r"[\s-]", t)
     if len(parts) == 2 and parts[0] in L.numbers and parts[1] in L.numbers:
         a, b = L.numbers[parts[0]], L.numbers[parts[1]]
@@ -124,8 +130,8 @@ def _dur(n: float | None, unit_word: str) -> str:
     elif code == "Q" and n != int(n):
         code, n = "M", n * 3
     if n != int(n):
-        half = {"Y": ("M", 6), "M": ("D", 15), "D": ("H", 12), "H": ("M", 30),
-                "W": ("D", 3)}.get(code)
+        half = ({"H": ("M", 30), "M": ("S", 30)} if u.time else
+                {"Y": ("M", 6), "M": ("D", 15), "D": ("H", 12), "W": ("D", 3)}).get(code)
         if half:
             sub_t = "T" if code == "D" and not t else ""
             return f"P{t}{int(n)}{code}{sub_t}{half[1]}{half[0]}"
@@ -203,6 +209,8 @@ def h_month(m: re.Match[str], c: Context) -> Found | None:
         mode = {"last": "past", "past": "past", "previous": "past", "next": "future",
                 "coming": "future"}.get(rel) or c.mode(m.start(), m.end())
         year, anchor = nearest_year(month, None, c.dct, mode), "dct"
+        if rel == "this":
+            year = c.dct.year
         if rel in ("last", "past", "previous") and month == c.dct.month:
             year -= 1
         if rel in ("next", "coming") and month == c.dct.month:
@@ -295,6 +303,8 @@ def h_season(m: re.Match[str], c: Context) -> Found | None:
         y = c.dct.year + {"this": 0, "last": -1, "next": 1}[m["ry"].lower()]
         return _found(Point(dt.date(y, first, 1), "season", code), mod=mod)
     occ = [Point(dt.date(y, first, 1), "season", code) for y in range(c.dct.year - 2, c.dct.year + 2)]
+    if rel == "this":
+        return _found(Point(dt.date(c.dct.year, first, 1), "season", code), mod=mod)
     i = _occurrence(rel, [p.bounds() for p in occ], c.dct, c.mode(m.start(), m.end()))
     return _found(occ[i], mod=mod)
 
@@ -310,7 +320,7 @@ def h_quarter(m: re.Match[str], c: Context) -> Found | None:
     elif m["ry"]:
         year, anchor = c.dct.year + {"this": 0, "last": -1, "next": 1}[m["ry"].lower()], "dct"
     else:
-        year, anchor = c.dct.year, "dct"
+        year, anchor = c.dct.year - (1 if m["ago"] else 0), "dct"
     months = 3 if unit == "quarter" else 6
     return _found(Point(dt.date(year, (n - 1) * months + 1, 1), unit), anchor=anchor)
 
@@ -322,7 +332,7 @@ def h_quarter_rel(m: re.Match[str], c: Context) -> Found | None:
     cur = Point(c.dct, "quarter")
     step = {"current": 0, "this": 0, "next": 1, "coming": 1, "same": 0}.get(rel, -1)
     d = shift(cur.day, step, "quarter")
-    if rel in ("year earlier", "year ago", "comparable", "year earlier comparable"):
+    if "year" in rel or rel == "comparable":
         d = shift(d, -1, "year")
     return _found(Point(d, "quarter"))
 
@@ -337,7 +347,7 @@ def h_rel_unit(m: re.Match[str], c: Context) -> Found | None:
     pre = " ".join((m["pre"] or "").lower().replace("-", " ").split())
     if rel == "the" and not pre:
         return None
-    if m["the"] and rel in ("past", "last", "next", "coming") and not pre:
+    if m["the"] and rel in ("next", "coming") and not pre:
         unit = L.unit(unit_w.replace("fiscal ", ""))
         lo, hi = (shift(c.dct, -1, unit.precision), c.dct) if rel in ("past", "last") \
             else (c.dct, shift(c.dct, 1, unit.precision))
@@ -384,6 +394,9 @@ def h_offset(m: re.Match[str], c: Context) -> Found | None:
     if unit.precision == "decade" and anchor == "dct":
         prec = "year"
     step_unit = unit.precision if unit.precision != "season" else "quarter"
+    if n is None and anchor == "dct":  # "years ago"
+        return Found("DATE", "PAST_REF" if sign < 0 else "FUTURE_REF", _approx(m), anchor,
+                     None if sign < 0 else base.day, base.day if sign < 0 else None)
     if n is None:  # "weeks later": some 2 to 11 units away
         near, far = shift(base.day, 2 * sign, step_unit), shift(base.day, 11 * sign, step_unit)
         lo, hi = min(near, far), max(near, far)
@@ -407,11 +420,8 @@ def h_duration(m: re.Match[str], c: Context) -> Found | None:
     if word in ("a", "an", "one") and not (m["the"] or m["ap"]) and _MONEY_BEFORE.search(
             c.before(m.start(), 20)):
         return Found("SET", _dur(1, unit_w))
-    if n is None and not (m["the"] or m["rel"]) and word in ("some", "many"):
-        pass
-    if n is not None and n > 1 and not m["u"].lower().endswith("s") and not m["hy"] and \
-            L.unit(unit_w).code not in ("S",):
-        return None  # "two year" without a hyphen is rare; "five year plan" is handled by hy
+    if L.unit(unit_w).code == "Q" and (m["hy"] or word in ("a", "an", "one")):
+        return None  # a fraction: "a quarter of", "three-quarters"
     rel = (m["rel"] or "").lower()
     lo = hi = None
     if rel in ("past", "last", "previous") and n is not None:
@@ -423,7 +433,11 @@ def h_duration(m: re.Match[str], c: Context) -> Found | None:
 
 
 def h_vague_plural(m: re.Match[str], c: Context) -> Found | None:
-    return Found("DURATION", _dur(None, m["u"] or m.group(0).split()[-1]))
+    if m["u2"]:  # "recent years", "coming months"
+        past = m["u2"].lower() == "recent"
+        return Found("DATE", "PAST_REF" if past else "FUTURE_REF", None, "dct",
+                     None if past else c.dct, c.dct if past else None)
+    return Found("DURATION", _dur(None, m["u"]))
 
 
 def weekday_date(wd: int, rel: str, c: Context, start: int, end: int) -> tuple[dt.date, str]:
@@ -592,12 +606,13 @@ RULES: list[tuple[str, str, Handler]] = [
     ("season", rf"{B}(?P<the>the\s+)?(?:(?P<part>{PART})[\s-]+)?(?:(?P<rel>last|this|next|past|coming|"
                rf"previous)\s+)?(?P<s>{SEASON})(?![\w])(?:,?\s+(?:of\s+)?(?P<y>{YEAR})(?!\d)|{_REL_Y})?",
      h_season),
-    ("quarter", rf"{B}(?:the\s+)?(?:(?P<y0>{YEAR})\s+|fiscal\s+)?(?P<ord>first|second|third|fourth|"
+    ("quarter", rf"{B}(?:the\s+)?(?:(?P<y0>{YEAR})\s+|fiscal\s+|(?P<ago>year-ago|year-earlier)\s+)?(?P<ord>first|second|third|fourth|"
                 r"1st|2nd|3rd|4th)[\s-]+(?:fiscal\s+)?(?P<q>quarter|half)(?![\w])"
                 rf"(?:\s+of\s+(?:fiscal\s+)?(?:(?P<y>{YEAR})(?!\d)|(?P<ry>this|last|next)\s+year))?",
      h_quarter),
-    ("quarter_rel", r"(?<![\w])(?P<the>the\s+)?(?P<rel>latest|last|current|previous|past|"
-                    r"year-earlier|year-ago|this|next|coming)\s+quarter(?![\w-])", h_quarter_rel),
+    ("quarter_rel", r"(?<![\w])(?P<the>the\s+)?(?:(?P<rel>latest|last|current|previous|past|"
+                    r"year-earlier|year-ago|this|next|coming|same|comparable|comparable\s+year-ago|"
+                    r"comparable\s+year-earlier)\s+)?quarter(?![\w-])", h_quarter_rel),
     ("rel_unit", rf"(?<![\w])(?:(?P<pre>{PART})[\s-]+)?(?P<the>the\s+)?(?P<rel>last|this|next|past|"
                  r"coming|current|previous|the)\s+(?P<u>week|weekend|month|year|decade|century|"
                  r"fiscal\s+year)(?![\w-])", h_rel_unit),

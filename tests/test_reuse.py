@@ -52,3 +52,66 @@ def test_export_fills_reuse_and_novelty(tmp_path: Path) -> None:
     assert b["paragraphs"][1]["reused_from"] == [{"source": "a.txt", "line": 3,
                                                   "similarity": 1.0}]
     assert b["originality"] == 0.5 or 0.4 < b["originality"] < 0.6
+
+
+def test_sentence_splitter_splits_after_a_closing_quote() -> None:
+    from storytrace.reuse import split_sentences
+
+    text = 'The mayor said: "We will rebuild the pier." Crews began work at dawn.'
+    assert split_sentences(text) == ['The mayor said: "We will rebuild the pier."',
+                                     "Crews began work at dawn."]
+    assert split_sentences('"Not yet," she said. It rained.') == ['"Not yet," she said.',
+                                                                 "It rained."]
+
+
+def test_a_sentence_in_many_paragraphs_gives_linear_pairs() -> None:
+    from storytrace.reuse import MAX_SOURCES
+
+    boiler = "The lighthouse keeper declined to answer any further questions about the lamp."
+    n = 60
+    arts = [_art(f"a{k}.txt", 1 + k % 28,
+                 [f"{boiler} Item {k}."])
+            for k in range(n)]
+    arts.sort(key=lambda a: (a.published, a.source))
+    pairs, novelty = find([(a, []) for a in arts])
+    # every later paragraph names a few sources, never all of its earlier copies
+    assert 0 < len(pairs) <= MAX_SOURCES * n
+    per_to: dict[tuple[str, int], list[tuple[str, int]]] = {}
+    for p in pairs:
+        per_to.setdefault(p.to, []).append(p.frm)
+    assert max(len(v) for v in per_to.values()) <= MAX_SOURCES
+    # and the first printing is among them
+    first = (arts[0].id, 0)
+    assert all(first in v for v in per_to.values())
+    assert novelty[first] == ("new", 0.0)
+    assert novelty[(arts[-1].id, 0)][0] == "recycled"
+
+
+def test_short_generic_sentences_make_no_pair() -> None:
+    a = _art("a.txt", 1, ["Thanks very much for watching."])
+    b = _art("b.txt", 2, ["Thanks very much for watching."])
+    pairs, novelty = find([(a, []), (b, [])])
+    assert pairs == [] and novelty[(b.id, 0)][0] == "new"
+
+
+def test_a_passage_rebuilt_around_the_same_quotation() -> None:
+    quote = "We will keep every ferry sailing until the new pier is finished next spring"
+    src = _art("a.txt", 1, [
+        f'At a crowded meeting in the old town hall, where residents had queued since noon, '
+        f'the harbour master told the council: "{quote}." The council then moved on to the '
+        f"budget for the coming year and the repair of the sea wall."])
+    later = _art("b.txt", 4, [
+        "Snow closed the coastal road for most of the morning.",
+        f'"{quote}," Orla Brennick said on Friday. Ticket sales at the kiosk fell sharply '
+        "in the week after the storm, and the cafe by the slipway closed its doors early."])
+    pairs, novelty = find([(src, []), (later, [])])
+    assert [(p.frm, p.to) for p in pairs] == [((src.id, 0), (later.id, 1))]
+    assert novelty[(later.id, 0)][0] == "new"
+    assert novelty[(later.id, 1)][0] in ("new", "partly")
+
+
+def test_no_earlier_article_no_pair_and_unrelated_text_no_pair() -> None:
+    a = _art("a.txt", 1, [P1, P3])
+    b = _art("b.txt", 2, [NEW, "Shops along the quay will stay open later during the festival."])
+    pairs, _ = find([(a, []), (b, [])])
+    assert pairs == []

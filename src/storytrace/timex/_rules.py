@@ -194,8 +194,9 @@ def h_month(m: re.Match[str], c: Context) -> Found | None:
         return None
     key = L.key(m["mon"])
     cue = bool(m["rel"] or m["part"] or m["y"] or m["ry"])
-    if not cue and (key in _WEAK_MONTHS or (len(key) <= 4 and key not in ("june", "july"))) \
-            and not _MONTH_CUE.search(c.before(m.start(), 12)):
+    if not m["y"] and len(key) <= 4 and key not in ("may", "june", "july"):
+        return None  # "Jan", "Oct." alone: a name or a cut date
+    if not cue and key in _WEAK_MONTHS and not _MONTH_CUE.search(c.before(m.start(), 12)):
         return None
     month = L.month(key)
     mod = _part(m["part"])
@@ -420,6 +421,8 @@ def h_duration(m: re.Match[str], c: Context) -> Found | None:
     if word in ("a", "an", "one") and not (m["the"] or m["ap"]) and _MONEY_BEFORE.search(
             c.before(m.start(), 20)):
         return Found("SET", _dur(1, unit_w))
+    if m["old"]:
+        return None  # an age ("the 6-year-old") is not a time expression in TimeML news
     if L.unit(unit_w).code == "Q" and (m["hy"] or word in ("a", "an", "one")):
         return None  # a fraction: "a quarter of", "three-quarters"
     rel = (m["rel"] or "").lower()
@@ -586,7 +589,7 @@ _REL_Y = r"(?:\s+(?:of\s+)?(?P<ry>this|last|next)\s+year)"
 
 RULES: list[tuple[str, str, Handler]] = [
     ("phrase", _phrases_pattern(), h_phrase),
-    ("month_day", rf"{B}(?:(?P<wd>{WD}),?\s+)?(?P<mon>{MON})\s+{_DAY}(?![\d:])(?!\.\d){_ON_YEAR}{E}",
+    ("month_day", rf"{B}(?:(?P<wd>{WD}),?\s+)?(?P<mon>{MON})\s+{_DAY}(?!\d|:\d|\.\d){_ON_YEAR}{E}",
      h_month_day),
     ("day_month", rf"{B}(?:(?P<wd>{WD}),?\s+)?(?:the\s+)?{_DAY}\s+(?:of\s+)?(?P<mon>{MON}){_ON_YEAR}{E}",
      h_month_day),
@@ -622,7 +625,7 @@ RULES: list[tuple[str, str, Handler]] = [
     ("duration", rf"(?<![\w$])(?:(?P<the>the\s+)(?:(?P<rel>past|last|next|coming|first|final|previous|"
                  rf"following|latest|remaining|same|entire|whole)\s+)?|(?P<ap>{APPROX})\s+)?"
                  rf"(?P<n>{NUM})(?:(?P<hy>-)|\s+(?:more\s+|additional\s+|straight\s+|consecutive\s+|"
-                 rf"full\s+)?)(?P<u>{UNIT})(?:-old|-long)?(?![\w-])(?:\s+or\s+so)?",
+                 rf"full\s+)?)(?P<u>{UNIT})(?P<old>-old)?(?:-long)?(?![\w-])(?:\s+or\s+so)?",
      h_duration),
     ("vague_plural", r"(?<=\bfor\s)(?P<u>years|decades|months|weeks|days|hours|centuries)(?![\w])"
                      r"|(?<![\w])(?P<u2>recent|coming)\s+(?:years|decades|months|weeks|days)(?![\w])",

@@ -108,7 +108,10 @@ _TAG = re.compile(r"<(/?)([A-Za-z_][\w.-]*)((?:\s+[^>]*?)?)\s*(/?)>")
 _ATTR = re.compile(r'([\w:.-]+)\s*=\s*"([^"]*)"')
 
 
-def strip_tags(markup: str, unescape: bool = True) -> tuple[str, list[tuple[int, int, dict[str, str]]]]:
+Found = list[tuple[int, int, dict[str, str]]]
+
+
+def strip_tags(markup: str, unescape: bool = True) -> tuple[str, Found]:
     """Raw text of inline TimeML and the (start, end, attributes) of each TIMEX3 in it.
 
     >>> strip_tags('On <TIMEX3 type="DATE" value="1998">1998</TIMEX3> &amp; so')

@@ -31,7 +31,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from storytrace.timex._dates import narrow, point_of
-from storytrace.timex._rules import RULES, Context, Found, lexicon
+from storytrace.timex._lexicon import lexicon
+from storytrace.timex._rules import RULES, Context, Found
 
 __all__ = ["STAGE", "Timex", "tag"]
 

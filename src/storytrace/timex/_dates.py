@@ -113,8 +113,10 @@ def shift(d: dt.date, n: int, unit: str) -> dt.date:
 def nearest_year(month: int, day: int | None, dct: dt.date, mode: str) -> int:
     """The year that puts month (and day) nearest `dct`: mode past, future or nearest.
 
-    >>> nearest_year(12, 20, dt.date(2025, 2, 1), "past"), nearest_year(2, 14, dt.date(2025, 5, 1), "future")
-    (2024, 2026)
+    >>> nearest_year(12, 20, dt.date(2025, 2, 1), "past")
+    2024
+    >>> nearest_year(2, 14, dt.date(2025, 5, 1), "future")
+    2026
     """
     cands = []
     for y in (dct.year - 1, dct.year, dct.year + 1):

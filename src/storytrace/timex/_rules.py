@@ -227,7 +227,8 @@ _YEAR_CUE = re.compile(r"(?:\b(?:in|since|of|by|from|until|till|during|before|af
 
 def h_year(m: re.Match[str], c: Context) -> Found | None:
     y = int(m["y"])
-    cue = bool(m["part"] or m["fiscal"] or m["the"]) or bool(_YEAR_CUE.search(c.before(m.start(), 14)))
+    cue = bool(m["part"] or m["fiscal"] or m["the"]) or bool(
+        _YEAR_CUE.search(c.before(m.start(), 14)))
     if not cue and (y < 1900 or _NOT_YEAR_AFTER.match(c.after(m.end(), 20))):
         return None
     if not cue and y > c.dct.year + 30:
@@ -303,7 +304,8 @@ def h_season(m: re.Match[str], c: Context) -> Found | None:
     if m["ry"]:
         y = c.dct.year + {"this": 0, "last": -1, "next": 1}[m["ry"].lower()]
         return _found(Point(dt.date(y, first, 1), "season", code), mod=mod)
-    occ = [Point(dt.date(y, first, 1), "season", code) for y in range(c.dct.year - 2, c.dct.year + 2)]
+    occ = [Point(dt.date(y, first, 1), "season", code)
+           for y in range(c.dct.year - 2, c.dct.year + 2)]
     if rel == "this":
         return _found(Point(dt.date(c.dct.year, first, 1), "season", code), mod=mod)
     i = _occurrence(rel, [p.bounds() for p in occ], c.dct, c.mode(m.start(), m.end()))
@@ -314,7 +316,7 @@ def h_quarter(m: re.Match[str], c: Context) -> Found | None:
     unit = m["q"].lower()
     o = m["ord"].lower()
     n = L.ordinals.get(o) or int(re.sub(r"\D", "", o))
-    if unit == "half" and n > 2 or n > 4:
+    if (unit == "half" and n > 2) or n > 4:
         return None
     if m["y"] or m["y0"]:
         year, anchor = int(m["y"] or m["y0"]), "none"
@@ -375,10 +377,13 @@ def h_rel_unit(m: re.Match[str], c: Context) -> Found | None:
     return f
 
 
+_CLAUSE_END = re.compile(r"\s*(?:[,.;:)!?\"”']|$)")
+
+
 def h_offset(m: re.Match[str], c: Context) -> Found | None:
     """'two weeks ago' (DCT), 'Two weeks earlier', 'a couple of days later' (the text)."""
     direction = " ".join(m["dir"].lower().split())
-    if direction in ("before", "after") and not re.match(r"\s*(?:[,.;:)!?\"”']|$)", c.after(m.end(), 3)):
+    if direction in ("before", "after") and not _CLAUSE_END.match(c.after(m.end(), 3)):
         return None
     unit = L.unit(m["u"])
     if unit.time:
@@ -416,6 +421,8 @@ _MONEY_BEFORE = re.compile(r"(?:\d|million|billion|trillion|percent|%|dollars|ce
 
 def h_duration(m: re.Match[str], c: Context) -> Found | None:
     n = _num(m["n"])
+    if n is not None and m["half"]:
+        n += 0.5
     unit_w = m["u"]
     word = m["n"].lower()
     if word in ("a", "an", "one") and not (m["the"] or m["ap"]) and _MONEY_BEFORE.search(
@@ -476,7 +483,7 @@ def h_weekday(m: re.Match[str], c: Context) -> Found | None:
     p = Point(d, "day")
     tod = (m["tod"] or m["tod0"] or "").lower()
     if tod:
-        code = L.times_of_day.get(" ".join(tod.replace("-", " ").split()), L.times_of_day.get(tod, ""))
+        code = L.times_of_day.get(" ".join(tod.replace("-", " ").split()), "")
         return _found(p, "TIME", anchor=anchor, suffix="T" + code) if code else _found(p)
     return _found(p, anchor=anchor)
 
@@ -553,6 +560,10 @@ def h_phrase(m: re.Match[str], c: Context) -> Found | None:
     value = ph.value
     if "{" not in value:
         return Found(ph.type, value)
+    if value == "{REL}":  # early/late + yesterday/today/tomorrow
+        word = m.group(0).lower().split()[-1]
+        d = c.dct + dt.timedelta(days={"yesterday": -1, "tomorrow": 1}.get(word, 0))
+        return _found(Point(d, "day"))
     tm = re.fullmatch(r"\{(\w)([+-]\d+)?\}(.*)", value)
     if tm is None:
         return None
@@ -564,10 +575,6 @@ def h_phrase(m: re.Match[str], c: Context) -> Found | None:
         base, anchor = Point(c.dct, "day"), "dct"
     if kind == "A":
         return Found(ph.type, base.value, None, anchor)
-    if kind == "R":  # early/late + yesterday/today/tomorrow
-        word = m.group(0).lower().split()[-1]
-        d = c.dct + dt.timedelta(days={"yesterday": -1, "tomorrow": 1}.get(word, 0))
-        return _found(Point(d, "day"))
     unit = {"D": "day", "W": "week", "M": "month", "Y": "year"}[kind]
     prec = coarser(base.precision, unit)
     p = Point(shift(base.day, step, unit), prec)
@@ -591,7 +598,8 @@ RULES: list[tuple[str, str, Handler]] = [
     ("phrase", _phrases_pattern(), h_phrase),
     ("month_day", rf"{B}(?:(?P<wd>{WD}),?\s+)?(?P<mon>{MON})\s+{_DAY}(?!\d|:\d|\.\d){_ON_YEAR}{E}",
      h_month_day),
-    ("day_month", rf"{B}(?:(?P<wd>{WD}),?\s+)?(?:the\s+)?{_DAY}\s+(?:of\s+)?(?P<mon>{MON}){_ON_YEAR}{E}",
+    ("day_month",
+     rf"{B}(?:(?P<wd>{WD}),?\s+)?(?:the\s+)?{_DAY}\s+(?:of\s+)?(?P<mon>{MON}){_ON_YEAR}{E}",
      h_month_day),
     ("iso", rf"{B}(?P<y>{YEAR})-(?P<m>[01]\d)-(?P<d>[0-3]\d){E}", h_numeric),
     ("slash", rf"{B}(?P<m>[01]?\d)/(?P<d>[0-3]?\d)/(?P<y>(?:19|20)?\d\d){E}", h_numeric),
@@ -601,15 +609,18 @@ RULES: list[tuple[str, str, Handler]] = [
     ("year", rf"(?:(?P<part>{PART})[\s-]+(?:of\s+)?|(?P<fiscal>fiscal(?:\s+year)?\s+)|"
              rf"(?P<the>the\s+year\s+))?{B}(?P<y>{YEAR})(?![\d%]|,\d|\.\d|-\d|s\b|['’]s\b)",
      h_year),
-    ("decade", rf"{B}(?:the\s+)?(?:(?P<part>{PART})[\s-]+)?(?:(?P<c>1[0-9]|20)(?P<d>\d)0|['’](?P<d2>\d)0)['’]?s{E}"
+    ("decade", rf"{B}(?:the\s+)?(?:(?P<part>{PART})[\s-]+)?"
+               rf"(?:(?P<c>1[0-9]|20)(?P<d>\d)0|['’](?P<d2>\d)0)['’]?s{E}"
                r"|(?<![\w])the\s+(?:(?P<part2>early|late|mid)[\s-]+)?(?P<w>twenties|thirties|forties|"
                r"fifties|sixties|seventies|eighties|nineties)(?![\w])",
      h_decade),
     ("century", rf"(?<![\w])the\s+(?:(?P<part>{PART})[\s-]+)?(?P<n>{ORD})\s+century{E}", h_century),
-    ("season", rf"{B}(?P<the>the\s+)?(?:(?P<part>{PART})[\s-]+)?(?:(?P<rel>last|this|next|past|coming|"
+    ("season", rf"{B}(?P<the>the\s+)?(?:(?P<part>{PART})[\s-]+)?"
+               r"(?:(?P<rel>last|this|next|past|coming|"
                rf"previous)\s+)?(?P<s>{SEASON})(?![\w])(?:,?\s+(?:of\s+)?(?P<y>{YEAR})(?!\d)|{_REL_Y})?",
      h_season),
-    ("quarter", rf"{B}(?:the\s+)?(?:(?P<y0>{YEAR})\s+|fiscal\s+|(?P<ago>year-ago|year-earlier)\s+)?(?P<ord>first|second|third|fourth|"
+    ("quarter", rf"{B}(?:the\s+)?(?:(?P<y0>{YEAR})\s+|fiscal\s+|(?P<ago>year-ago|year-earlier)\s+)?"
+                r"(?P<ord>first|second|third|fourth|"
                 r"1st|2nd|3rd|4th)[\s-]+(?:fiscal\s+)?(?P<q>quarter|half)(?![\w])"
                 rf"(?:\s+of\s+(?:fiscal\s+)?(?:(?P<y>{YEAR})(?!\d)|(?P<ry>this|last|next)\s+year))?",
      h_quarter),
@@ -622,10 +633,11 @@ RULES: list[tuple[str, str, Handler]] = [
     ("offset", rf"(?<![\w])(?:(?P<ap>{APPROX})\s+)?(?:(?P<n>{NUM})[\s-]+)?(?P<u>{UNIT})\s+"
                r"(?P<dir>ago|earlier|later|before|after|from\s+now|hence|back|prior)(?![\w])",
      h_offset),
-    ("duration", rf"(?<![\w$])(?:(?P<the>the\s+)(?:(?P<rel>past|last|next|coming|first|final|previous|"
+    ("duration", rf"(?<![\w$])(?:(?P<the>the\s+)"
+                 r"(?:(?P<rel>past|last|next|coming|first|final|previous|"
                  rf"following|latest|remaining|same|entire|whole)\s+)?|(?P<ap>{APPROX})\s+)?"
                  rf"(?P<n>{NUM})(?:(?P<hy>-)|\s+(?:more\s+|additional\s+|straight\s+|consecutive\s+|"
-                 rf"full\s+)?)(?P<u>{UNIT})(?P<old>-old)?(?:-long)?(?![\w-])(?:\s+or\s+so)?",
+                 rf"full\s+)?)(?P<u>{UNIT})(?P<old>-old)?(?:-long)?(?![\w-])(?P<half>\s+and\s+a\s+half)?(?:\s+or\s+so)?",
      h_duration),
     ("vague_plural", r"(?<=\bfor\s)(?P<u>years|decades|months|weeks|days|hours|centuries)(?![\w])"
                      r"|(?<![\w])(?P<u2>recent|coming)\s+(?:years|decades|months|weeks|days)(?![\w])",

@@ -1,0 +1,194 @@
+"""The timex stage on invented sentences: each expression class, years, anchoring, offsets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from storytrace.timex import STAGE, Timex, tag
+
+D = dt.date
+DCT = D(2025, 5, 17)  # a Saturday
+
+
+def one(text: str, phrase: str, dct: dt.date = DCT) -> Timex:
+    """The timex whose text is `phrase`, failing with what was found instead."""
+    found = tag(text, dct)
+    hits = [t for t in found if t.text == phrase]
+    assert hits, f"{phrase!r} not tagged in {text!r}; found {[t.text for t in found]}"
+    return hits[0]
+
+
+def test_stage_name_and_offsets_are_exact() -> None:
+    text = "The ferry board met on Feb. 13.\n\nTwo weeks earlier, the mayor spoke for 30 minutes."
+    found = tag(text, DCT)
+    assert STAGE == "timex"
+    assert [t.text for t in found] == ["Feb. 13", "Two weeks earlier", "30 minutes"]
+    for t in found:
+        assert text[t.start:t.end] == t.text
+    assert [t.start for t in found] == sorted(t.start for t in found)
+
+
+@pytest.mark.parametrize(("text", "phrase", "value", "precision"), [
+    ("The council voted on Feb. 13, 2024 to sell the line.", "Feb. 13, 2024", "2024-02-13", "day"),
+    ("The ferry sails again July 26 after repairs.", "July 26", "2025-07-26", "day"),
+    ("Fans will queue at the June 3 premiere of the play.", "June 3", "2025-06-03", "day"),
+    ("The harbour closed in March 2019 for good.", "March 2019", "2019-03", "month"),
+    ("She gave a 2023 interview to a local paper.", "2023", "2023", "year"),
+    ("The company was founded in 2012 by two sisters.", "2012", "2012", "year"),
+    ("The poll was taken in the 1980s.", "the 1980s", "198X", "decade"),
+    ("Traffic fell last fall, officials said.", "last fall", "2024-FA", "season"),
+    ("Revenue rose in the third quarter of 2024.", "the third quarter of 2024", "2024-Q3",
+     "quarter"),
+])
+def test_explicit_dates_keep_their_precision(text: str, phrase: str, value: str,
+                                             precision: str) -> None:
+    t = one(text, phrase)
+    assert (t.type, t.value, t.precision) == ("DATE", value, precision)
+
+
+def test_a_month_stays_a_month() -> None:
+    t = one("The deal was signed in May, the union said.", "May")
+    assert (t.value, t.precision) == ("2025-05", "month")
+    assert (t.earliest, t.latest) == (D(2025, 5, 1), D(2025, 5, 31))
+
+
+def test_may_the_verb_is_not_a_month() -> None:
+    assert [t.text for t in tag("The mayor may resign, and she might not.", DCT)] == []
+
+
+@pytest.mark.parametrize(("text", "phrase", "value"), [
+    ("The ferry ran yesterday.", "yesterday", "2025-05-16"),
+    ("Tickets go on sale tomorrow.", "tomorrow", "2025-05-18"),
+    ("The captain resigned last week.", "last week", "2025-W19"),
+    ("Fares rose this year.", "this year", "2025"),
+    ("The line opened last month.", "last month", "2025-04"),
+    ("The island had no shop two years ago.", "two years ago", "2023"),
+    ("The ferry is now full.", "now", "PRESENT_REF"),
+    ("The line will grow in the future.", "the future", "FUTURE_REF"),
+])
+def test_relative_to_the_publication_date(text: str, phrase: str, value: str) -> None:
+    t = one(text, phrase)
+    assert (t.value, t.anchor) == (value, "dct")
+
+
+def test_weekday_is_the_last_one_in_past_context_and_the_next_with_a_future_cue() -> None:
+    past = one("The harbourmaster resigned on Wednesday.", "Wednesday")
+    future = one("The council will vote on Wednesday.", "Wednesday")
+    assert past.value == "2025-05-14"
+    assert future.value == "2025-05-21"
+    assert one("The mayor spoke on Saturday.", "Saturday").value == "2025-05-17"
+
+
+@pytest.mark.parametrize(("text", "phrase", "value"), [
+    ("The couple met on Valentine's Day.", "Valentine's Day", "2025-02-14"),
+    ("They dined the night before Valentine's Day.", "the night before Valentine's Day",
+     "2025-02-13TNI"),
+    ("The shop closed at Christmas.", "Christmas", "2024-12-25"),
+    ("Fireworks lit the bay on New Year's Eve.", "New Year's Eve", "2024-12-31"),
+    ("The ferry was full at Thanksgiving.", "Thanksgiving", "2024-11-28"),
+    ("The festival will return on Labor Day.", "Labor Day", "2025-09-01"),
+])
+def test_holidays(text: str, phrase: str, value: str) -> None:
+    assert one(text, phrase).value == value
+
+
+@pytest.mark.parametrize(("text", "phrase", "typ", "value"), [
+    ("He has captained the ferry for 30 years.", "30 years", "DURATION", "P30Y"),
+    ("The strike lasted two weeks.", "two weeks", "DURATION", "P2W"),
+    ("The repairs took about three months.", "about three months", "DURATION", "P3M"),
+    ("Talks went on for years.", "years", "DURATION", "PXY"),
+    ("Fares climbed over the past few months.", "the past few months", "DURATION", "PXM"),
+    ("The ferry sails daily.", "daily", "SET", "P1D"),
+    ("The market opens every Monday.", "every Monday", "SET", "XXXX-WXX-1"),
+    ("The talk lasted an hour and a half.", "an hour and a half", "DURATION", "PT1H30M"),
+])
+def test_durations_and_sets(text: str, phrase: str, typ: str, value: str) -> None:
+    t = one(text, phrase)
+    assert (t.type, t.value) == (typ, value)
+
+
+def test_an_age_is_not_a_duration() -> None:
+    assert tag("The 62-year-old skipper waved.", DCT) == []
+
+
+def test_since_marks_the_start_of_a_span() -> None:
+    t = one("The shop has been closed since 2012.", "2012")
+    assert (t.value, t.mod) == ("2012", "AFTER")
+
+
+def test_year_inference_past_and_future() -> None:
+    dct = D(2025, 2, 20)
+    assert one("The ferry sank on Dec. 28.", "Dec. 28", dct).value == "2024-12-28"
+    assert one("The new ferry will be launched June 6.", "June 6", dct).value == "2025-06-06"
+    assert one("The old ferry was launched June 6.", "June 6", dct).value == "2024-06-06"
+    # no cue: the nearest to the publication date
+    assert one("Ferry fares: March 2 is the day.", "March 2", dct).value == "2025-03-02"
+    assert one("The festival is scheduled for Nov. 3.", "Nov. 3", D(2025, 10, 1)).value == \
+        "2025-11-03"
+
+
+def test_anchoring_chain_follows_the_text() -> None:
+    text = ("The ferry was sold on March 4. Two weeks earlier, the union had protested. "
+            "A couple of days later, the mayor resigned. The next day, the council met. "
+            "That day, fares rose. Yesterday the new owner spoke.")
+    found = {t.text: t for t in tag(text, DCT)}
+    assert found["March 4"].value == "2025-03-04"
+    assert (found["Two weeks earlier"].value, found["Two weeks earlier"].anchor) == \
+        ("2025-02-18", "text")
+    assert found["A couple of days later"].value == "2025-02-20"
+    assert found["The next day"].value == "2025-02-21"
+    assert (found["That day"].value, found["That day"].anchor) == ("2025-02-21", "text")
+    assert (found["Yesterday"].value, found["Yesterday"].anchor) == ("2025-05-16", "dct")
+
+
+def test_following_week_and_weeks_later_are_relative_to_the_text() -> None:
+    text = ("The island voted on Jan. 10, 2025. The following week, the sale closed. "
+            "Weeks later it reopened.")
+    found = {t.text: t for t in tag(text, DCT)}
+    assert found["The following week"].value == "2025-W03"
+    assert found["The following week"].anchor == "text"
+    weeks = found["Weeks later"]
+    assert weeks.anchor == "text"
+    assert weeks.earliest is not None and weeks.earliest > D(2025, 1, 10)
+
+
+def test_at_the_time_takes_the_text_date() -> None:
+    text = "The bridge opened on April 2, 2019. At the time, the ferry still ran."
+    t = one(text, "the time")
+    assert (t.value, t.anchor) == ("2019-04-02", "text")
+
+
+def test_birthday_month_is_a_month() -> None:
+    t = one("She will celebrate her 40th birthday in April.", "April", D(2025, 2, 1))
+    assert (t.type, t.value, t.precision) == ("DATE", "2025-04", "month")
+
+
+def test_future_release_date() -> None:
+    t = one("The sequel will be released June 6, the studio said.", "June 6")
+    assert (t.value, t.earliest, t.latest) == ("2025-06-06", D(2025, 6, 6), D(2025, 6, 6))
+
+
+def test_mods_narrow_the_days() -> None:
+    t = one("The vote came in late November.", "late November", D(2025, 12, 10))
+    assert (t.value, t.mod) == ("2025-11", "END")
+    assert t.earliest is not None and t.earliest >= D(2025, 11, 20)
+
+
+@pytest.mark.shared
+def test_seed_dates_fall_in_the_story_span(seeds_dir: Path) -> None:
+    """Resolved days of the seed articles' explicit and weekday dates lie in Feb-July 2025."""
+    checked = 0
+    for path in sorted(seeds_dir.glob("*.txt")):
+        raw = path.read_text(encoding="utf-8")
+        m = re.match(r"\s*date (\d{4}-\d\d-\d\d)", raw)
+        assert m, f"{path.name}: no date line"
+        for t in tag(raw[m.end():], dt.date.fromisoformat(m.group(1))):
+            if t.precision == "day" and t.anchor != "none" and t.type == "DATE":
+                assert t.earliest is not None
+                assert D(2025, 1, 15) <= t.earliest <= D(2025, 8, 31), (path.name, t)
+                checked += 1
+    assert checked >= 3

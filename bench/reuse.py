@@ -3,7 +3,7 @@
 
     python bench/reuse.py [--data PATH] [--json OUT] [--limit N] [--seed S]
                           [--per-kind K] [--sentence-spans]
-                          [--scale 10k,30k,100k] [--big] [--no-scale]
+                          [--scale 10k,100k,1m] [--no-scale]
 
 System under test: `storytrace.reuse.find(articles)` with its module
 constants, given every article as `(Article, [])` in publication order (it
@@ -75,8 +75,8 @@ Paragraphs with no shingle are skipped. Scored and timed as above.
 Scale (synthetic; independent of `--data`): `storytrace.synth.generate(n,
 seed=S)` records, each made an Article from its text paragraphs and run
 through `storytrace.clean.clean` (as ingest does, so promos and bylines are
-not body), sorted by date, taken until about 10k / 30k / 100k body
-paragraphs (1M only with `--big`). Each (system, size) runs in a fresh child
+not body), sorted by date, taken until about 10k / 100k / 1M body
+paragraphs (`--scale`; 30k also known). Each (system, size) runs in a fresh child
 process of this script, so memory figures do not mix: `seconds` is the wall
 time of the call alone and `peak_mb` the growth of peak RSS during it
 (VmHWM after, reset just before the call, minus VmRSS before; ru_maxrss
@@ -85,7 +85,12 @@ address space and `--scale-timeout` seconds; a run that hits either is
 reported as not finished. Metrics `seconds_10k`, `peak_mb_10k`, ... (and the
 baseline's under `baselines.datasketch_plain`); at scale the baseline counts
 its candidate pairs rather than keeping them. The growth exponent between
-two sizes is log(t2/t1) / log(n2/n1): 1.0 is linear, 2.0 quadratic.
+two sizes is log(t2/t1) / log(n2/n1) (and the same of peak MB): 1.0 is
+linear, 2.0 quadratic. Each size's row also profiles the corpus (`corpus`:
+sentences, the share of sentence printings that repeat an earlier one word
+for word, the most printings of one sentence), to show that it is not
+trivially unique text: stories reprint their own paragraphs with light
+edits, and boilerplate sentences recur across stories.
 """
 
 from __future__ import annotations
@@ -755,6 +760,29 @@ def _peak_rss_mb() -> float:
     return peak / 2**20 if sys.platform == "darwin" else peak / 1024
 
 
+def profile(arts: Sequence[Article]) -> dict[str, Any]:
+    """How repetitive a corpus is, sentence by sentence (exact, after normalising).
+
+    >>> a = Article.build(source="a", published=dt.date(2024, 1, 1), paragraphs=[
+    ...     (1, "The pier is shut. It rained."), (2, "The pier is shut.")])
+    >>> profile([a])
+    {'paragraphs': 2, 'sentences': 3, 'repeated_share': 0.3333, 'max_printings': 2}
+    """
+    from storytrace.reuse import split_sentences, words
+
+    seen: Counter[int] = Counter()
+    n_paras = 0
+    for a in arts:
+        for p in a.body:
+            n_paras += 1
+            for sent in split_sentences(p.text):
+                seen[hash(" ".join(words(sent)))] += 1
+    total = sum(seen.values())
+    return {"paragraphs": n_paras, "sentences": total,
+            "repeated_share": _ratio(total - len(seen), total),
+            "max_printings": max(seen.values(), default=0)}
+
+
 def scale_worker(system: str, target: int, seed: int, max_mb: int) -> dict[str, Any]:
     """One (system, size) measurement; run in a child process of its own."""
     if max_mb > 0:
@@ -763,6 +791,8 @@ def scale_worker(system: str, target: int, seed: int, max_mb: int) -> dict[str, 
     arts = synth_articles(target, seed)
     units = [(k, (a.id, p.index), p.text) for k, a in enumerate(arts) for p in a.body]
     row: dict[str, Any] = {"system": system, "articles": len(arts), "paragraphs": len(units)}
+    if system == "storytrace":
+        row["corpus"] = profile(arts)
     inputs: list[tuple[Article, list[tuple[int, int, int]]]] = [(a, []) for a in arts]
     gc.collect()
     _reset_peak()
@@ -839,8 +869,9 @@ def run_scale(sizes: Sequence[str], seed: int, max_mb: int, timeout: float) -> l
     return rows
 
 
-def growth(rows: Sequence[dict[str, Any]], system: str) -> list[tuple[str, float]]:
-    """Exponent k of seconds ~ paragraphs**k between consecutive finished sizes.
+def growth(rows: Sequence[dict[str, Any]], system: str, of: str = "seconds"
+           ) -> list[tuple[str, float]]:
+    """Exponent k of seconds (or `of`) ~ paragraphs**k between consecutive finished sizes.
 
     >>> growth([{"system": "s", "size": "a", "paragraphs": 10, "seconds": 1.0},
     ...         {"system": "s", "size": "b", "paragraphs": 100, "seconds": 100.0}], "s")
@@ -849,8 +880,8 @@ def growth(rows: Sequence[dict[str, Any]], system: str) -> list[tuple[str, float
     done = [r for r in rows if r["system"] == system and "error" not in r]
     out = []
     for a, b in itertools.pairwise(done):
-        if a["seconds"] > 0 and b["seconds"] > 0 and b["paragraphs"] != a["paragraphs"]:
-            k = math.log(b["seconds"] / a["seconds"]) / math.log(b["paragraphs"] / a["paragraphs"])
+        if a[of] > 0 and b[of] > 0 and b["paragraphs"] != a["paragraphs"]:
+            k = math.log(b[of] / a[of]) / math.log(b["paragraphs"] / a["paragraphs"])
             out.append((f"{a['size']}->{b['size']}", round(k, 2)))
     return out
 
@@ -944,6 +975,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "scale": scale_rows,
             "growth_exponent": {s: dict(growth(scale_rows, s))
                                 for s in ("storytrace", "datasketch_plain")},
+            "memory_growth_exponent": {s: dict(growth(scale_rows, s, "peak_mb"))
+                                       for s in ("storytrace", "datasketch_plain")},
         },
         "_errors": mine["errors"],
         "_texts": texts,
@@ -1015,10 +1048,18 @@ def show(res: dict[str, Any], examples: int = 2) -> None:
             us = 1e6 * r["seconds"] / r["paragraphs"] if r["paragraphs"] else 0.0
             print(f"{r['size']:<6}{r['system']:<18}{r['paragraphs']:>11,}{r['seconds']:>10.1f}"
                   f"{us:>9.0f}{r['peak_mb']:>9,.0f}{r['pairs']:>13,}")
-        for system, ks in d["growth_exponent"].items():
-            if ks:
-                print(f"growth exponent of seconds, {system}: "
-                      + ", ".join(f"{k} {v}" for k, v in ks.items()) + " (1.0 = linear)")
+        for what, field_ in (("seconds", "growth_exponent"),
+                             ("peak MB", "memory_growth_exponent")):
+            for system, ks in d.get(field_, {}).items():
+                if ks:
+                    print(f"growth exponent of {what}, {system}: "
+                          + ", ".join(f"{k} {v}" for k, v in ks.items()) + " (1.0 = linear)")
+        for r in d["scale"]:
+            if "corpus" in r:
+                c = r["corpus"]
+                print(f"corpus {r['size']}: {c['sentences']:,} sentences, "
+                      f"{c['repeated_share']:.0%} of printings repeat an earlier sentence "
+                      f"word for word, at most {c['max_printings']:,} printings of one")
     print(f"total {res['seconds']:.1f} s")
 
 
@@ -1033,12 +1074,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sentence-spans", action="store_true",
                     help="give find the data's sentence boundaries instead of []")
     ap.add_argument("--examples", type=int, default=2, help="error examples printed per kind")
-    ap.add_argument("--scale", default="10k,30k,100k", help="synthetic sizes to time")
-    ap.add_argument("--big", action="store_true", help="also time 1,000,000 paragraphs")
+    ap.add_argument("--scale", default="10k,100k,1m", help="synthetic sizes to time")
+    ap.add_argument("--big", action="store_true", help="also time 1m (now in the default)")
     ap.add_argument("--no-scale", action="store_true", help="skip the synthetic scale runs")
     ap.add_argument("--max-mb", type=int, default=_default_cap(),
                     help="address-space cap of each scale child, MB (0: none)")
-    ap.add_argument("--scale-timeout", type=float, default=1800.0,
+    ap.add_argument("--scale-timeout", type=float, default=5400.0,
                     help="seconds allowed to each scale child")
     ap.add_argument("--scale-worker", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)

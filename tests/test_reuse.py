@@ -115,3 +115,15 @@ def test_no_earlier_article_no_pair_and_unrelated_text_no_pair() -> None:
     b = _art("b.txt", 2, [NEW, "Shops along the quay will stay open later during the festival."])
     pairs, _ = find([(a, []), (b, [])])
     assert pairs == []
+
+
+def test_a_quotation_over_two_sentences_counts_in_both() -> None:
+    quote = ("The pier will stay open all winter. Nobody on this island will be left "
+             "without a boat to the mainland")
+    src = _art("a.txt", 1, [f'Speaking after a long session, the ferry captain said: "{quote}," '
+                            "before the council turned to the cost of new lamps."])
+    later = _art("b.txt", 3, [f'"{quote}," Tomas Verlaine told the radio station on Sunday.'])
+    pairs, novelty = find([(src, []), (later, [])])
+    assert [p.to for p in pairs] == [(later.id, 0)]
+    assert novelty[(later.id, 0)][0] in ("partly", "recycled")
+    assert pairs[0].similarity > 0.6

@@ -48,8 +48,11 @@ MAX_CANDIDATES = 8
 MAX_SOURCES = 3
 MIN_GAIN = 3
 # A paragraph recycles another when this share of its words is covered, or when
-# it reprints a whole sentence or quotation of QUOTE_MIN_WORDS words or more.
+# it reprints a quotation of QUOTE_MIN_WORDS words or a whole sentence of
+# SENTENCE_MIN_WORDS (a shorter one, "His doctor is accused of manslaughter.",
+# is said again in other words too often to prove a copy on its own).
 PAIR_MIN = 0.25
+SENTENCE_MIN_WORDS = 12
 # A paragraph is recycled when this share of its words was printed before,
 # partly recycled above PARTLY, and new below.
 RECYCLED = 0.7
@@ -339,7 +342,11 @@ def find(articles: list[tuple[Article, list[tuple[int, int, int]]]]
             keys.append((a.id, para))
             art_of.append(k)
             s_ids = tuple(units.add(words(s)) for s in texts)
-            q_ids = tuple(units.add(q.split()) for q in quotations(" ".join(texts)))
+            # quotations of the paragraph, and of each sentence (where a stray mark
+            # elsewhere in the paragraph would pair the wrong ones)
+            said = dict.fromkeys([*quotations(" ".join(texts)),
+                                  *(q for t in texts for q in quotations(t))])
+            q_ids = tuple(units.add(q.split()) for q in said)
             for u in dict.fromkeys(s_ids + q_ids):
                 units.occurs(u, n)
             sents.append(s_ids)
@@ -395,24 +402,42 @@ def _aligned(rows: list[Row], source: list[Row], said: Sequence[str]
     same = {r[0] for r in source}
     source_sh: set[str] = set().union(*(r[2] for r in source)) if source else set()
     source_text = " " + " ".join(r[1] for r in source) + " "
-    printed = [q for q in said if f" {q} " in source_text]
-    out, strong = [], False
-    for uid, text, sh, n, counts in rows:
+    quoted = _quoted_words(rows, [q for q in said if f" {q} " in source_text])
+    out = []
+    strong = any(quoted)
+    for (uid, text, sh, n, counts), q in zip(rows, quoted, strict=True):
         if not counts:
-            out.append(0.0)
+            out.append(float(q))
             continue
         if uid in same or max((fuzz.ratio(text, r[1]) for r in source if r[4]),
                               default=0.0) >= SENTENCE_MATCH:
             out.append(float(n))
-            strong = strong or n >= QUOTE_MIN_WORDS
+            strong = strong or n >= SENTENCE_MIN_WORDS
             continue
         shared = len(sh & source_sh)
-        got = n * shared / len(sh) if shared >= MIN_SHARED else 0.0
-        inside = [q.count(" ") + 1 for q in printed if f" {q} " in f" {text} "]
-        if inside:
-            got, strong = max(got, float(max(inside))), True
-        out.append(got)
+        out.append(max(float(q), n * shared / len(sh) if shared >= MIN_SHARED else 0.0))
     return out, strong
+
+
+def _quoted_words(rows: list[Row], printed: Sequence[str]) -> list[int]:
+    """Words of each sentence inside one of the `printed` quotations (which may run
+    over several sentences)."""
+    if not printed:
+        return [0] * len(rows)
+    text = " " + " ".join(r[1] for r in rows if r[3]) + " "
+    inside = [False] * sum(r[3] for r in rows)
+    for q in printed:
+        at = text.find(f" {q} ")
+        while at >= 0:
+            first = text.count(" ", 0, at)
+            for i in range(first, min(len(inside), first + q.count(" ") + 1)):
+                inside[i] = True
+            at = text.find(f" {q} ", at + 1)
+    out, i = [], 0
+    for r in rows:
+        out.append(sum(inside[i:i + r[3]]))
+        i += r[3]
+    return out
 
 
 STAGE = "reuse"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 # Finest to coarsest; a shifted date keeps the coarser of its own and the unit's.
 PRECISIONS = ("day", "week", "month", "quarter", "half", "season", "year", "decade", "century")
+TENSE_WEIGHT = 3.0  # how much farther a date against the sentence's tense cue counts
 SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
 
 
@@ -111,12 +112,18 @@ def shift(d: dt.date, n: int, unit: str) -> dt.date:
 
 
 def nearest_year(month: int, day: int | None, dct: dt.date, mode: str) -> int:
-    """The year that puts month (and day) nearest `dct`: mode past, future or nearest.
+    """The year that puts month (and day) nearest `dct`, leaning to the past or the future.
+
+    A future cue (will, scheduled) rules out past dates. A past cue is weaker
+    evidence ("declared a dividend payable Dec. 15"): a future date then counts
+    TENSE_WEIGHT times as far.
 
     >>> nearest_year(12, 20, dt.date(2025, 2, 1), "past")
     2024
     >>> nearest_year(2, 14, dt.date(2025, 5, 1), "future")
     2026
+    >>> nearest_year(6, 15, dt.date(2025, 5, 1), "past")  # six weeks ahead beats 10 months back
+    2025
     """
     cands = []
     for y in (dct.year - 1, dct.year, dct.year + 1):
@@ -125,11 +132,14 @@ def nearest_year(month: int, day: int | None, dct: dt.date, mode: str) -> int:
             end = dt.date(y, month, day) if day else month_end(y, month)
         except ValueError:
             continue
-        if mode == "past" and start > dct:
-            continue
-        if mode == "future" and end < dct:
-            continue
-        gap = 0 if start <= dct <= end else min(abs((start - dct).days), abs((end - dct).days))
+        if start <= dct <= end:
+            gap = 0.0
+        elif end < dct:
+            if mode == "future":  # "will", "scheduled": explicit, so no past date
+                continue
+            gap = float((dct - end).days)
+        else:
+            gap = (start - dct).days * (TENSE_WEIGHT if mode == "past" else 1.0)
         cands.append((gap, y))
     return min(cands)[1] if cands else dct.year
 

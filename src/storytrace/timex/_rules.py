@@ -63,6 +63,7 @@ class Context:
 
 
 _SINCE_BEFORE = re.compile(r"\bsince\s+$")
+_REPORTED_BEFORE = re.compile(r"\b(?:said|told|announced|reported|added|confirmed)\s+(?:on\s+)?$")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"“‘(]?[A-Z])|\n\s*\n")
 Handler = Callable[[re.Match[str], Context], Found | None]
 
@@ -469,7 +470,7 @@ def weekday_date(wd: int, rel: str, c: Context, start: int, end: int) -> tuple[d
         return ref + dt.timedelta(days=fwd or 7), "dct"
     if rel == "this":
         return ref + dt.timedelta(days=wd - ref.isoweekday()), "dct"
-    if c.mode(start, end) == "future":
+    if not _REPORTED_BEFORE.search(c.before(start, 16)) and c.mode(start, end) == "future":
         return ref + dt.timedelta(days=fwd), "dct"
     return ref - dt.timedelta(days=back), "dct"
 

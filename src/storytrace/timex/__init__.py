@@ -122,7 +122,7 @@ def tag(text: str, dct: dt.date, doc: Any = None) -> list[Timex]:
         found = rules[order][2](m, ctx)
         if found is None:
             continue
-        t = _timex(s, e, text, found, ctx)
+        t = _timex(found.start if found.start is not None else s, e, text, found, ctx)
         out.append(t)
         if t.type in ("DATE", "TIME") and t.precision is not None and t.mod not in ("AFTER",):
             p = point_of(t.value)

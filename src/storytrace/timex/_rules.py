@@ -22,6 +22,7 @@ class Found:
     anchor: str = "dct"
     lo: dt.date | None = None
     hi: dt.date | None = None
+    start: int | None = None  # a narrower span than the match ("the" of "the 30-day plan")
 
 
 class Context:
@@ -291,7 +292,7 @@ def _occurrence(rel: str, starts: list[tuple[dt.date, dt.date]], dct: dt.date,
 
 def h_season(m: re.Match[str], c: Context) -> Found | None:
     word = m["s"].lower()
-    rel = (m["rel"] or "").lower()
+    rel = _REL_ALIAS.get(" ".join((m["rel"] or "").lower().split()), (m["rel"] or "").lower())
     cue = bool(rel or m["part"] or m["y"] or m["ry"])
     if not cue and (word in ("fall", "spring") or not _SEASON_CUE.search(c.before(m.start(), 10))):
         return None
@@ -326,7 +327,10 @@ def h_quarter(m: re.Match[str], c: Context) -> Found | None:
     else:
         year, anchor = c.dct.year - (1 if m["ago"] else 0), "dct"
     months = 3 if unit == "quarter" else 6
-    return _found(Point(dt.date(year, (n - 1) * months + 1, 1), unit), anchor=anchor)
+    f = _found(Point(dt.date(year, (n - 1) * months + 1, 1), unit), anchor=anchor)
+    if m["hq"] and m.group(0).lower().startswith("the"):  # "the third-quarter profit"
+        f.start = m.start("ord")
+    return f
 
 
 def h_quarter_rel(m: re.Match[str], c: Context) -> Found | None:
@@ -341,6 +345,8 @@ def h_quarter_rel(m: re.Match[str], c: Context) -> Found | None:
     return _found(Point(d, "quarter"))
 
 
+_REL_ALIAS = {"this past": "last", "this coming": "coming", "earlier": "", "later": "",
+              "early": "", "late": ""}
 _REL_STEP = {"last": -1, "past": -1, "previous": -1, "this": 0, "current": 0, "next": 1,
              "coming": 1, "the": 0}
 
@@ -434,6 +440,8 @@ def h_duration(m: re.Match[str], c: Context) -> Found | None:
     if L.unit(unit_w).code == "Q" and (m["hy"] or word in ("a", "an", "one")):
         return None  # a fraction: "a quarter of", "three-quarters"
     rel = (m["rel"] or "").lower()
+    if m["hy"] and m["the"] and not rel:  # "the 30-day plan": "the" goes with "plan"
+        return Found("DURATION", _dur(n, unit_w), _approx(m), start=m.start("n"))
     lo = hi = None
     if rel in ("past", "last", "previous") and n is not None:
         lo, hi = shift(c.dct, -int(n), L.unit(unit_w).precision) if not L.unit(unit_w).time \
@@ -480,6 +488,7 @@ def h_weekday(m: re.Match[str], c: Context) -> Found | None:
     if not word[:1].isupper():
         return None
     rel = " ".join((m["rel"] or "").lower().split())
+    rel = _REL_ALIAS.get(rel, rel)
     d, anchor = weekday_date(L.weekday(word), rel, c, m.start(), m.end())
     p = Point(d, "day")
     tod = (m["tod"] or m["tod0"] or "").lower()
@@ -597,7 +606,7 @@ _REL_Y = r"(?:\s+(?:of\s+)?(?P<ry>this|last|next)\s+year)"
 
 RULES: list[tuple[str, str, Handler]] = [
     ("phrase", _phrases_pattern(), h_phrase),
-    ("month_day", rf"{B}(?:(?P<wd>{WD}),?\s+)?(?P<mon>{MON})\s+{_DAY}(?!\d|:\d|\.\d){_ON_YEAR}{E}",
+    ("month_day", rf"{B}(?:(?:around|approximately|circa)\s+)?(?:(?P<wd>{WD}),?\s+)?(?P<mon>{MON})\s+{_DAY}(?!\d|:\d|\.\d){_ON_YEAR}{E}",
      h_month_day),
     ("day_month",
      rf"{B}(?:(?P<wd>{WD}),?\s+)?(?:the\s+)?{_DAY}\s+(?:of\s+)?(?P<mon>{MON}){_ON_YEAR}{E}",
@@ -618,11 +627,11 @@ RULES: list[tuple[str, str, Handler]] = [
     ("century", rf"(?<![\w])the\s+(?:(?P<part>{PART})[\s-]+)?(?P<n>{ORD})\s+century{E}", h_century),
     ("season", rf"{B}(?P<the>the\s+)?(?:(?P<part>{PART})[\s-]+)?"
                r"(?:(?P<rel>last|this|next|past|coming|"
-               rf"previous)\s+)?(?P<s>{SEASON})(?![\w])(?:,?\s+(?:of\s+)?(?P<y>{YEAR})(?!\d)|{_REL_Y})?",
+               rf"previous|this\s+past|this\s+coming)\s+)?(?P<s>{SEASON})(?![\w])(?:,?\s+(?:of\s+)?(?P<y>{YEAR})(?!\d)|{_REL_Y})?",
      h_season),
     ("quarter", rf"{B}(?:the\s+)?(?:(?P<y0>{YEAR})\s+|fiscal\s+|(?P<ago>year-ago|year-earlier)\s+)?"
                 r"(?P<ord>first|second|third|fourth|"
-                r"1st|2nd|3rd|4th)[\s-]+(?:fiscal\s+)?(?P<q>quarter|half)(?![\w])"
+                r"1st|2nd|3rd|4th)(?:\s+|(?P<hq>-))(?:fiscal\s+)?(?P<q>quarter|half)(?![\w])"
                 rf"(?:\s+of\s+(?:fiscal\s+)?(?:(?P<y>{YEAR})(?!\d)|(?P<ry>this|last|next)\s+year))?",
      h_quarter),
     ("quarter_rel", r"(?<![\w])(?P<the>the\s+)?(?:(?P<rel>latest|last|current|previous|past|"
@@ -643,8 +652,8 @@ RULES: list[tuple[str, str, Handler]] = [
     ("vague_plural", r"(?<=\bfor\s)(?P<u>years|decades|months|weeks|days|hours|centuries)(?![\w])"
                      r"|(?<![\w])(?P<u2>recent|coming)\s+(?:years|decades|months|weeks|days)(?![\w])",
      h_vague_plural),
-    ("weekday", rf"{B}(?:(?P<rel>last|next|this|previous|coming|the\s+following|the\s+next|"
-                rf"the\s+previous|following|that|early|late)\s+)?(?P<wd>{WD})(?![\w])"
+    ("weekday", rf"{B}(?:(?P<rel>last|next|this|previous|coming|this\s+coming|this\s+past|the\s+following|"
+                rf"the\s+next|the\s+previous|following|that|early|late|earlier|later)\s+)?(?P<wd>{WD})(?![\w])"
                 rf"(?:\s+(?P<tod>{TOD}))?|{B}(?P<tod0>{TOD})\s+(?:on\s+)?(?P<wd0>{WD})(?![\w])",
      h_weekday),
     ("clock", rf"(?<![\w:])(?:(?P<ap>about|around|approximately|roughly)\s+)?(?P<h>[012]?\d)"

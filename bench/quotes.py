@@ -12,7 +12,10 @@ Each article goes through the library as a user would: `Article.build` with the
 `\\n\\n`-separated paragraphs of `text` (the first is the headline), then
 `storytrace.open(db).ingest(batch)`. Our quotations are the rows of
 `st.quotes()`; the speaker's phrase and the cue come from the same quote in
-`st.store.stage_results("quotes")`.
+`st.store.stage_results("quotes")`. Reported statements ("X said that …",
+"according to X, …", the stage result's `reports`) are attributions too: a
+quotation set inside one (`within`, 'she said the plan was "reckless"') is
+scored as that statement, whose content is the clause, as PolNeAR's is.
 
 Scoring (../shared/benchdata/quotes/polnear/README.md, "storytrace protocol"):
 - Gold and predicted attributions are paired one to one, greedily by content
@@ -26,7 +29,9 @@ Scoring (../shared/benchdata/quotes/polnear/README.md, "storytrace protocol"):
 - Quote subset (`quote_*`, `speaker_accuracy`, `cue_accuracy`): gold
   attributions with `content_has_quote_mark`. A prediction paired with a gold
   attribution outside the subset is neither a hit nor a false alarm there; an
-  unpaired prediction is a false alarm. `all_f1_lenient` uses every attribution.
+  unpaired prediction with a quotation mark in its content (every quotation, and
+  reported statements that hold quoted words) is a false alarm. `all_f1_lenient`
+  uses every attribution.
   Gold attributions without a Content role cannot be paired and are left out.
 - On lenient pairs of the quote subset: `speaker_accuracy` is any character
   overlap between our speaker phrase and the gold Source, or both empty;
@@ -97,7 +102,7 @@ class Attribution:
     content: frozenset[int]
     source: frozenset[int] = frozenset()
     cue: str = ""  # normalised text: lower case, single spaces
-    quote: bool = True  # gold: content_has_quote_mark; predictions: always True
+    quote: bool = True  # gold: content_has_quote_mark; predictions: a quotation mark in it
     info: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
@@ -168,7 +173,8 @@ def score_article(gold: list[Attribution], pred: list[Attribution]) -> Counter[s
             n_gold = sum(1 for g in gold if subset == "all" or g.quote)
             c[f"{key}.tp"] += len(hits)
             c[f"{key}.fn"] += n_gold - len(hits)
-            c[f"{key}.fp"] += len(pred) - len(paired_p)
+            c[f"{key}.fp"] += sum(1 for pi, p in enumerate(pred)
+                                  if pi not in paired_p and (subset == "all" or p.quote))
             c[f"{key}.speaker"] += sum(speaker_ok(gold[gi], pred[pi]) for gi, pi in hits)
             c[f"{key}.cue"] += sum(cue_ok(gold[gi], pred[pi]) for gi, pi in hits)
     return c
@@ -296,16 +302,31 @@ def run_storytrace(arts: list[tuple[Article, list[int]]], tmp: Path
             st.ingest(batch)
         offsets = {a.id: offs for a, offs in arts}
         stored = {a.id: a for a in st.articles()}
+        results = list(st.store.stage_results("quotes"))
         local = {(ref.id, q["para"], q["start"]): q
-                 for ref, data in st.store.stage_results("quotes") for q in data["quotes"]}
+                 for ref, data in results for q in data["quotes"]}
+        reported = {ref.id: data.get("reports", []) for ref, data in results}
         rows = st.quotes()
     out: dict[str, list[Attribution]] = {a.source: [] for a, _ in arts}
-    unmatched = 0
+    unmatched = within = 0
     given = {a.id: a for a, _ in arts}
     changed = sum(1 for aid, a in stored.items() if aid in given and
                   [p.text for p in a.paragraphs] != [p.text for p in given[aid].paragraphs])
     if changed:  # offsets would be wrong: say so rather than score nonsense
         raise SystemExit(f"{changed} stored articles' paragraph texts differ from the input")
+
+    def speaker_and_cue(q: dict[str, Any], offs: list[int], texts: dict[int, str]
+                        ) -> tuple[frozenset[int], str]:
+        source: frozenset[int] = frozenset()
+        if q.get("speaker"):
+            sp, ss, se, _ = q["speaker"]
+            source = chars([(offs[sp] + ss, offs[sp] + se)])
+        cue = ""
+        if q.get("cue_span"):
+            cp, cs, ce = q["cue_span"]
+            cue = texts[cp][cs:ce]
+        return source, cue
+
     for row in rows:
         art = stored[row["article_id"]]
         texts = {p.index: p.text for p in art.paragraphs}
@@ -318,20 +339,31 @@ def run_storytrace(arts: list[tuple[Article, list[int]]], tmp: Path
         if q is None:
             unmatched += 1
             q = {}
-        source: frozenset[int] = frozenset()
-        if q.get("speaker"):
-            sp, ss, se, _ = q["speaker"]
-            source = chars([(offs[sp] + ss, offs[sp] + se)])
-        cue = ""
-        if q.get("cue_span"):
-            cp, cs, ce = q["cue_span"]
-            cue = texts[cp][cs:ce]
+        if q.get("within", -1) >= 0:
+            within += 1  # scored as the reported statement that holds it, below
+            continue
+        source, cue = speaker_and_cue(q, offs, texts)
         out[art.source].append(Attribution(
             content=content, source=source, cue=norm_cue(cue),
             info={"content": row["text"], "source": (q.get("speaker") or [None] * 4)[3],
                   "cue": cue, "kind": q.get("speaker_kind"), "speaker": row["speaker"],
                   "partial": bool(row["partial"])}))
+    n_reports = 0
+    for aid, reps in reported.items():
+        art = stored[aid]
+        texts = {p.index: p.text for p in art.paragraphs}
+        offs = offsets[art.id]
+        for r in reps:
+            n_reports += 1
+            source, cue = speaker_and_cue(r, offs, texts)
+            base = offs[r["para"]]
+            out[art.source].append(Attribution(
+                content=chars([(base + r["start"], base + r["end"])]), source=source,
+                cue=norm_cue(cue), quote=any(m in r["text"] for m in MARKS),
+                info={"content": r["text"], "source": (r.get("speaker") or [None] * 4)[3],
+                      "cue": cue, "kind": "reported:" + r.get("speaker_kind", "")}))
     info = {"quotes": len(rows), "rows_without_stage_result": unmatched,
+            "reported_statements": n_reports, "quotes_within_reported": within,
             "ingest_seconds": round(time.perf_counter() - started, 3)}
     return out, info
 
@@ -446,7 +478,7 @@ def error_rows(doc_id: str, gold: list[Attribution], pred: list[Attribution]
             near = max((overlap(g.content, p.content) for p in pred), default=0.0)
             out.append({"doc": doc_id, "kind": "miss", "gold": g.info, "best_overlap": near})
     for pi, p in enumerate(pred):
-        if pi not in paired_p:
+        if pi not in paired_p and p.quote:
             out.append({"doc": doc_id, "kind": "false_alarm", "pred": p.info})
     for gi, pi, ov in pairs:
         g, p = gold[gi], pred[pi]

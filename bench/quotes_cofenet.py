@@ -21,7 +21,10 @@ Our output as BIO tags, per quote of `st.store.stage_results("quotes")`:
 content = each quoted part with its marks (a merged split quote gives one
 content span per part, as PolNeAR's discontinuous Content becomes one BIO span
 per part), cue = `cue_span`, source = the speaker phrase (`speaker`); a token
-takes the first role that claims it, in the order content, cue, source. The
+takes the first role that claims it, in the order content, cue, source.
+Reported statements (the stage result's `reports`: "X said that …",
+"according to X, …") are tagged the same way, their content being the whole
+clause; a quotation set inside one (`within`) is tagged as that statement. The
 spans are the tokens that overlap those characters. textacy's
 `direct_quotations(doc)` (on our parse of the same articles) is tagged the same
 way from its content span, cue tokens and speaker tokens; where it gives up on
@@ -298,8 +301,9 @@ def with_marks(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 def quote_claims(q: dict[str, Any], texts: dict[int, str], seq_of: list[int],
-                 offsets: list[list[tuple[int, int]]]) -> Claims:
-    """Our quote as claims on tokens: quoted parts, cue and speaker phrase."""
+                 offsets: list[list[tuple[int, int]]], whole: bool = False) -> Claims:
+    """Our quote as claims on tokens: quoted parts (`whole`: all of start..end, as for
+    a reported statement), cue and speaker phrase."""
     out: Claims = {}
 
     def claim(role: str, para: int, s: int, e: int) -> None:
@@ -308,10 +312,13 @@ def quote_claims(q: dict[str, Any], texts: dict[int, str], seq_of: list[int],
             out.setdefault(k, []).extend((role, a, b) for a, b in token_runs(offsets[k], s, e))
 
     text = texts.get(q["para"], "")
-    parts = [(s, e) for s, e, _, _ in st_quotes.quote_spans(text)
-             if q["start"] <= s and e <= q["end"]] or [(q["start"], q["end"])]
-    for s, e in parts:
-        claim("content", q["para"], *with_marks(text, s, e))
+    if whole:
+        claim("content", q["para"], q["start"], q["end"])
+    else:
+        parts = [(s, e) for s, e, _, _ in st_quotes.quote_spans(text)
+                 if q["start"] <= s and e <= q["end"]] or [(q["start"], q["end"])]
+        for s, e in parts:
+            claim("content", q["para"], *with_marks(text, s, e))
     if q.get("cue_span"):
         claim("cue", *q["cue_span"])
     if q.get("speaker"):
@@ -334,9 +341,11 @@ def run_storytrace(arts: list[tuple[Article, list[list[tuple[int, int]]]]], tmp:
             texts = {p.index: p.text for p in stored[ref.id].paragraphs}
             if [texts[p.index] for p in art.paragraphs] != [p.text for p in art.paragraphs]:
                 raise SystemExit(f"{art.source}: stored paragraph texts differ from the input")
-            for q in data["quotes"]:
+            items = [(q, False) for q in data["quotes"] if q.get("within", -1) < 0]
+            items += [(r, True) for r in data.get("reports", [])]
+            for q, whole in items:
                 n += 1
-                for k, cl in quote_claims(q, texts, art.meta["seq"], offs).items():
+                for k, cl in quote_claims(q, texts, art.meta["seq"], offs, whole).items():
                     out[art.source].setdefault(k, []).extend(cl)
     return out, {"quotes": n, "ingest_seconds": round(time.perf_counter() - started, 3)}
 

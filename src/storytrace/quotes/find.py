@@ -44,6 +44,16 @@ _MONTH_RE = (r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|Ju
              r"Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
 DAY_RE = re.compile(_MONTH_RE + r"\s+(?P<day>\d{1,2})(?:,\s*(?P<year>\d{4}))?\b")
 MONTH_ONLY_RE = re.compile(r"\bin\s+" + _MONTH_RE + r"(?:\s+(?P<year>\d{4}))?\b")
+# A dash and a name closing a quotation's line: '"…" ― Jane Doe'.
+DASH_SPEAKER = re.compile(
+    r"[ \t\xa0]*(?P<dash>[―—–])[ \t\xa0]*(?P<name>[A-Z][^\n“”\"―—–!?:;]{1,60}?)[ \t\xa0]*(?:\n|$)")
+# A speaker's name in capitals and a colon opening a quoted transcript line.
+TRANSCRIPT = re.compile(r"\s*(?P<name>[A-Z][A-Z.'\- ]{1,30}[A-Z])(?P<colon>:)\s+")
+# Quoted words of at most this many with no speech verb in their sentence are
+# scare quotes ('the so-called "deal"'), not speech.
+SCARE_MAX_WORDS = 4
+# The words between two parts of one quotation split around its cue: '"…," she said, "…"'.
+SPLIT_MAX_CHARS = 80
 YEAR_RE = re.compile(r"\b(?:in|from|during|a|an|the|his|her|their)\s+(?P<year>(?:19|20)\d{2})\b")
 
 
@@ -77,6 +87,7 @@ class LocalQuote:
     cue: str | None = None
     cue_span: list[Any] | None = None  # [para, start, end] of the speech verb
     group: int = 0  # quotes of one utterance within the article
+    within: int = -1  # index of the reported statement ("said that ...") holding the quote
 
 
 @dataclass
@@ -85,13 +96,17 @@ class ArticleQuotes:
     # [para, start, venue key]: "During an appearance on X", "according to X",
     # "a source told X": the venue of the quotes that follow, if they name none.
     venues: list[list[Any]] = field(default_factory=list)
+    # Reported speech, "X said that ...", "according to X, ...": statements with a
+    # speaker and cue like quotes, kept apart from them (see `report.reports`).
+    reports: list[LocalQuote] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ArticleQuotes:
-        return cls([LocalQuote(**q) for q in d.get("quotes", [])], d.get("venues", []))
+        return cls([LocalQuote(**q) for q in d.get("quotes", [])], d.get("venues", []),
+                   [LocalQuote(**q) for q in d.get("reports", [])])
 
 
 def _marks(text: str) -> list[tuple[int, str]]:
@@ -103,7 +118,9 @@ def _marks(text: str) -> list[tuple[int, str]]:
         if ch == "“":
             out.append((i, "open"))
         elif ch == "”":
-            out.append((i, "close"))
+            # A closing mark set where an opening one belongs, at a line's start: '\n”We …'.
+            line_start = i == 0 or text[i - 1] == "\n"
+            out.append((i, "open" if line_start and after.isalnum() else "close"))
         elif ch == '"':
             space_before = before.isspace() or before in "([{—–-/"
             if space_before and after.isspace():
@@ -235,6 +252,8 @@ def find(parsed: ParsedArticle, ents: ArticleEntities) -> ArticleQuotes:
     """Quotations of one article with their local attribution (see `link` for the corpus)."""
     if parsed.doc is None or not parsed.article.body:
         return ArticleQuotes()
+    from storytrace.quotes.report import reports  # it builds on this module's helpers
+
     d = _Doc(parsed)
     people = _mentions(ents, d.base, ("PERSON", "ORG"))
     # Organisations count as venues after a cue ("told the Bay Post"): outlets the
@@ -242,6 +261,7 @@ def find(parsed: ParsedArticle, ents: ArticleEntities) -> ArticleQuotes:
     venues = _mentions(ents, d.base, ("OUTLET", "WORK", "PLATFORM", "ORG"))
     titles = [(s, e) for s, e, ent, _ in venues if ent.type in ("WORK", "OUTLET", "ORG")]
     published = parsed.article.published
+    texts = {p.index: p.text for p in parsed.article.body}
     out: list[LocalQuote] = []
     spans: list[tuple[int, int]] = []
     for p in parsed.article.body:
@@ -256,12 +276,86 @@ def find(parsed: ParsedArticle, ents: ArticleEntities) -> ArticleQuotes:
                 continue
             spans.append((ds, de))
             out.append(LocalQuote(para=p.index, start=s, end=e, text=inner, partial=False))
-    for q, (ds, de) in zip(out, spans, strict=True):
+    conts = _continuations(out, texts)
+    for i, (q, (ds, de)) in enumerate(zip(out, spans, strict=True)):
         _attribute(d, q, ds, de, spans, people, venues, published)
+        if i in conts:
+            q.partial = False
+        _transcript(q)
+        if q.speaker is None and q.speaker_kind in ("", "none") and not q.partial:
+            _dash(d, q, texts[q.para], people)
         if q.speaker is None and q.speaker_kind in ("", "none") and not q.partial:
             _introduced(d, q, ds, spans, people, venues, published)
     _carry(out, parsed)
-    return ArticleQuotes(_merge(out), _venue_statements(d, spans, venues))
+    kept = [(q, i in conts) for i, q in enumerate(out) if not _scare(q) or i in conts]
+    quotes = _merge(kept)
+    reported = reports(d, spans, people)
+    _within(quotes, reported)
+    return ArticleQuotes(quotes, _venue_statements(d, spans, venues), reported)
+
+
+def _scare(q: LocalQuote) -> bool:
+    """A few quoted words with no speech verb in their sentence: 'the so-called "deal"'."""
+    return q.partial and q.cue is None and len(q.text.split()) <= SCARE_MAX_WORDS
+
+
+def _continuations(quotes: list[LocalQuote], texts: dict[int, str]) -> set[int]:
+    """Quotes that go on the one before them, split around its cue:
+    '"One reason," she said, "is the cost."' (the second part starts lower case)."""
+    out = set()
+    for i in range(1, len(quotes)):
+        prev, q = quotes[i - 1], quotes[i]
+        if prev.para != q.para or not q.text.lstrip()[:1].islower():
+            continue
+        between = texts[q.para][prev.end + 1:q.start - 1].strip()
+        if (0 < len(between) <= SPLIT_MAX_CHARS and between.endswith((",", ":", "."))
+                and not any(m in between for m in "\"“”")
+                and not prev.text.rstrip().endswith(("?", "!"))):
+            out.add(i)
+    return out
+
+
+def _transcript(q: LocalQuote) -> None:
+    """A transcript line in quotation marks, '"SMITH: Well, …"': the name before the
+    colon speaks the rest, whatever the sentence around it says."""
+    m = TRANSCRIPT.match(q.text)
+    if m is None:
+        return
+    s, e = q.start + m.start("name"), q.start + m.end("name")
+    q.speaker, q.speaker_key, q.gender = [q.para, s, e, m["name"]], None, None
+    q.speaker_kind = "name"
+    q.cue = ":"
+    q.cue_span = [q.para, q.start + m.start("colon"), q.start + m.end("colon")]
+    q.text = q.text[m.end():]
+    q.start += m.end()
+    q.partial = False
+
+
+def _dash(d: _Doc, q: LocalQuote, text: str, people: list[tuple[int, int, LocalEntity, str]]
+          ) -> None:
+    """A name after a dash at the end of the quotation's line: '"…" ― Jane Doe'."""
+    close = q.end + 1 if text[q.end:q.end + 1] in "”\"" else q.end
+    m = DASH_SPEAKER.match(text, close)
+    if m is None:
+        return
+    s, e = m.span("name")
+    q.speaker = [q.para, s, e, text[s:e]]
+    q.cue = text[m.start("dash")]
+    q.cue_span = [q.para, m.start("dash"), m.end("dash")]
+    lo, hi = d.base[q.para] + s, d.base[q.para] + e
+    named = [mn for mn in people if mn[0] < hi and lo < mn[1] and mn[2].type == "PERSON"]
+    q.speaker_kind = "name"
+    if named:
+        q.speaker_key = named[0][2].key
+
+
+def _within(quotes: list[LocalQuote], reported: list[LocalQuote]) -> None:
+    """Mark each quote set inside a reported statement with that statement's index."""
+    for q in quotes:
+        for k, r in enumerate(reported):
+            if r.para == q.para and r.start <= q.start - 1 and q.end <= r.end:
+                q.within = k
+                break
 
 
 def _venue_statements(d: _Doc, spans: list[tuple[int, int]],
@@ -301,16 +395,26 @@ def _introduced(d: _Doc, q: LocalQuote, ds: int, spans: list[tuple[int, int]],
         q.via, q.via_text = via
 
 
-def _merge(quotes: list[LocalQuote]) -> list[LocalQuote]:
+def _merge(quotes: list[tuple[LocalQuote, bool]]) -> list[LocalQuote]:
     """Parts of one quotation split around its cue, in one paragraph, are one quote:
-    '"Oh, man, it's right in that tone," the star gushed. "It's right in that big world."'"""
+    '"Oh, man, it's right in that tone," the star gushed. "It's right in that big world."'
+
+    The flag says the part goes on the one before it mid-sentence ("…," she said,
+    "and …"), whatever either part's attribution says.
+    """
     out: list[LocalQuote] = []
-    for q in quotes:
+    for q, cont in quotes:
         prev = out[-1] if out else None
-        if prev is not None and prev.para == q.para and prev.group == q.group \
-                and prev.speaker == q.speaker and prev.partial == q.partial:
+        if prev is not None and prev.para == q.para and (cont or (
+                prev.group == q.group and prev.speaker == q.speaker
+                and prev.partial == q.partial)):
             prev.text = f"{prev.text.strip()} {q.text.strip()}"
             prev.end = q.end
+            if prev.speaker is None and q.speaker is not None:
+                prev.speaker, prev.speaker_key = q.speaker, q.speaker_key
+                prev.speaker_kind, prev.gender = q.speaker_kind, q.gender
+            if prev.cue is None:
+                prev.cue, prev.cue_span = q.cue, q.cue_span
             prev.via = prev.via or q.via
             prev.via_text = prev.via_text or q.via_text
             prev.said = prev.said or q.said
@@ -347,8 +451,7 @@ def _attribute(d: _Doc, q: LocalQuote, ds: int, de: int, spans: list[tuple[int, 
     cue = _cue(outside, ds)
     if cue is not None:
         q.cue = cue.lemma_
-        para, off = d.locate(cue.idx)
-        q.cue_span = [para, off, off + len(cue.text)]
+        q.cue_span = _cue_span(d, cue, ds)
         subj = _subject(cue, outside)
         if subj is not None:
             _speaker(d, q, subj, people, outside)
@@ -371,14 +474,39 @@ def _attribute(d: _Doc, q: LocalQuote, ds: int, de: int, spans: list[tuple[int, 
         q.said = q.said or _explicit_date(m.group(0), published)
 
 
+def _cue_span(d: _Doc, cue: Any, quote_start: int) -> list[Any]:
+    """[para, start, end] of the cue's words: "according to", "said:" before its quote."""
+    end = cue.i + 1
+    doc = cue.doc
+    if cue.lower_ == "according" and end < len(doc) and doc[end].lower_ == "to":
+        end += 1
+    if end < len(doc) and doc[end].text == ":" and doc[end].idx < quote_start:
+        end += 1
+    para, off = d.locate(cue.idx)
+    last = doc[end - 1]
+    return [para, off, off + (last.idx + len(last.text) - cue.idx)]
+
+
+# Entity types of words that are never the one who spoke ("Tuesday", "p.m.").
+NOT_SPEAKER_ENTS = frozenset(("DATE", "TIME", "CARDINAL", "PERCENT", "MONEY", "QUANTITY",
+                              "ORDINAL"))
+
+
 def _subject(cue: Any, outside: list[Any]) -> Any:
-    """Who the speech verb says spoke: its subject, or its clause's, or the noun before it."""
+    """Who the speech verb says spoke: its subject, or its clause's, or the noun before it.
+
+    A subject inside the quotation is the quote's own words, not its speaker.
+    """
     subj = [c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass")]
     if not subj and cue.dep_ in ("advcl", "conj", "xcomp", "ccomp") and cue.head.i != cue.i:
         subj = [c for c in cue.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if outside:
+        allowed = {t.i for t in outside}
+        subj = [c for c in subj if c.i in allowed]
     if not subj:  # a mis-parsed cue ("A source shared, ..."): the noun just before it
         subj = [t for t in outside if cue.i - 4 <= t.i < cue.i
-                and t.pos_ in ("NOUN", "PROPN", "PRON")][-1:]
+                and t.pos_ in ("NOUN", "PROPN", "PRON") and t.ent_type_ not in NOT_SPEAKER_ENTS
+                and t.dep_ not in ("pobj", "npadvmod")][-1:]
     return subj[0] if subj else None
 
 
@@ -402,6 +530,9 @@ def _speaker(d: _Doc, q: LocalQuote, subj: Any, people: list[tuple[int, int, Loc
                                                              max(t.i, subj.i) + 1))] or [subj]
     lo = min(t.idx for t in run)
     hi = max(t.idx + len(t.text) for t in run)
+    after = run[-1].i + 1
+    if any(t.text == "," for t in run) and after < len(subj.doc) and subj.doc[after].text == ",":
+        hi = subj.doc[after].idx + 1  # "Jane Doe, the mayor," ends with its comma
     para, rel = d.locate(lo)
     q.speaker = [para, rel, rel + (hi - lo), d.text[lo:hi]]
     inside = [m for m in people if m[0] >= lo and m[1] <= hi]

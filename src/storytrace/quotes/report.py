@@ -1,0 +1,140 @@
+"""Reported speech: "X said that …", "…, officials said", "according to X, …" — who stated
+what without quotation marks, or with quoted words set in the clause."""
+
+from __future__ import annotations
+
+import bisect
+import functools
+from typing import Any
+
+from storytrace.entities.recognize import LocalEntity
+from storytrace.gazetteer import data_lines
+from storytrace.quotes.find import LocalQuote, _Doc, _speaker, _subject
+
+# A reported clause of fewer words is a fragment ("as he said so"), not a statement.
+MIN_WORDS = 3
+# Quoted characters that make up this share of a clause make it a direct quote:
+# 'He said: "…"' is reported by the quote itself.
+QUOTED_SHARE = 0.8
+# Dependents of a verb after it that make up what a verb without a clause complement
+# reports: "called the plan 'reckless'", "blasted the media for being 'dishonest'".
+OBJECT_DEPS = frozenset(("dobj", "oprd", "prep", "xcomp", "attr", "acomp", "dative"))
+QUOTE_MARKS = "\"“”"
+PUNCT_MARKS = " .,;:!?\"“”’'"
+
+
+@functools.cache
+def report_verbs() -> frozenset[str]:
+    return frozenset(data_lines("report_verbs.txt"))
+
+
+def reports(d: _Doc, spans: list[tuple[int, int]],
+            people: list[tuple[int, int, LocalEntity, str]]) -> list[LocalQuote]:
+    """Reported statements of one article, in doc order, as quotes of kind `reported`.
+
+    `spans` are the doc [start, end) of the article's quotations (sorted). A
+    clause that is one of them (quotation marks around nearly all of it) is left
+    to the quotation; one that holds quoted words is reported here, and the
+    quotation inside it keeps its own row.
+    """
+    verbs = report_verbs()
+    starts = [s for s, _ in spans]
+    cands: list[tuple[int, int, Any, int, Any]] = []
+    for t in d.doc:
+        low = t.lower_
+        if low == "according":
+            rep = _according(t)
+        elif t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in verbs:
+            rep = _clause(t)
+        else:
+            continue
+        if rep is None or _inside(t.idx, spans, starts):
+            continue
+        lo, hi, cue_end, subj = rep
+        toks = _trim(d.doc[lo:hi])
+        if len(toks) < MIN_WORDS:
+            continue
+        cs, ce = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+        inner = [(s, e) for s, e in spans if s < ce and cs < e]
+        # Punctuation the parse left out: 'was "unhinged, even for him."' ends at the mark.
+        for s, e in inner:
+            if e + 1 > ce and not d.text[ce:e + 1].strip(PUNCT_MARKS):
+                ce = e + 1
+            if s - 1 < cs and not d.text[s - 1:cs].strip(PUNCT_MARKS):
+                cs = s - 1
+        if any(s - 1 < cs or e + 1 > ce for s, e in inner):
+            continue  # a quotation that runs out of the clause: the quotation reports it
+        quoted = sum(e - s for s, e in inner)
+        if inner and quoted >= QUOTED_SHARE * (ce - cs - 2 * len(inner)):
+            continue
+        cands.append((cs, ce, t, cue_end, subj))
+    # Of nested statements ("…, he said, that she thinks …") the outer one is reported.
+    taken: list[tuple[int, int, Any, int, Any]] = []
+    for c in sorted(cands, key=lambda c: c[0] - c[1]):
+        if not any(o[0] < c[1] and c[0] < o[1] for o in taken):
+            taken.append(c)
+    out: list[LocalQuote] = []
+    for cs, ce, t, cue_end, subj in sorted(taken, key=lambda c: c[0]):
+        para, off = d.locate(cs)
+        if d.locate(ce - 1)[0] != para or para not in d.ends:
+            continue
+        q = LocalQuote(para=para, start=off, end=off + (ce - cs), text=d.text[cs:ce],
+                          partial=False, speaker_kind="none")
+        last = d.doc[cue_end - 1]
+        cp, co = d.locate(t.idx)
+        q.cue = "according to" if t.lower_ == "according" else t.lemma_.lower()
+        q.cue_span = [cp, co, co + (last.idx + len(last.text) - t.idx)]
+        if subj is not None:
+            outside = [x for x in subj.subtree if not _inside(x.idx, spans, starts)]
+            if subj in outside:
+                _speaker(d, q, subj, people, outside)
+        out.append(q)
+    return out
+
+
+def _inside(idx: int, spans: list[tuple[int, int]], starts: list[int]) -> bool:
+    i = bisect.bisect_right(starts, idx) - 1
+    return i >= 0 and spans[i][0] - 1 <= idx < spans[i][1] + 1
+
+
+def _clause(verb: Any) -> tuple[int, int, int, Any] | None:
+    """(first token, end token, cue end token, subject) of what a reporting verb reports."""
+    comp = [c for c in verb.children if c.dep_ == "ccomp"]
+    if comp:
+        c = comp[0]
+        lo, hi = c.left_edge.i, c.right_edge.i + 1
+        if lo <= verb.i < hi:
+            return None
+    else:
+        right = [c for c in verb.children if c.i > verb.i and c.dep_ in OBJECT_DEPS]
+        if not right or not any(x.text in QUOTE_MARKS for c in right for x in c.subtree):
+            return None  # without a clause, only quoted words make a report
+        lo = min(c.left_edge.i for c in right)
+        hi = max(c.right_edge.i for c in right) + 1
+    return lo, hi, verb.i + 1, _subject(verb, [])
+
+
+def _according(tok: Any) -> tuple[int, int, int, Any] | None:
+    """'According to X, …' / '…, according to X': the rest of the sentence is reported."""
+    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    if nxt is None or nxt.lower_ != "to":
+        return None
+    objs = [c for c in nxt.children if c.dep_ == "pobj"]
+    phrase_lo = tok.i
+    phrase_hi = max(tok.right_edge.i, nxt.right_edge.i) + 1
+    sent = tok.sent
+    before = (sent.start, phrase_lo)
+    after = (phrase_hi, sent.end)
+    lo, hi = after if after[1] - after[0] >= before[1] - before[0] else before
+    return lo, hi, nxt.i + 1, objs[0] if objs else None
+
+
+def _trim(span: Any) -> list[Any]:
+    """The clause's tokens without the punctuation around it (closing marks kept)."""
+    toks = list(span)
+    while toks and ((toks[0].is_punct and toks[0].text not in QUOTE_MARKS)
+                    or toks[0].is_space):
+        toks.pop(0)
+    while toks and (toks[-1].is_space or (toks[-1].is_punct and toks[-1].text not in "”\"")):
+        toks.pop()
+    return toks

@@ -135,10 +135,12 @@ def nearest_year(month: int, day: int | None, dct: dt.date, mode: str) -> int:
         if start <= dct <= end:
             gap = 0.0
         elif end < dct:
-            if mode == "future":  # "will", "scheduled": explicit, so no past date
+            if mode in ("future", "strict_future"):  # "will", "scheduled": explicit, so no past date
                 continue
             gap = float((dct - end).days)
         else:
+            if mode == "strict_past":  # "last May"
+                continue
             gap = (start - dct).days * (TENSE_WEIGHT if mode == "past" else 1.0)
         cands.append((gap, y))
     return min(cands)[1] if cands else dct.year

@@ -209,8 +209,8 @@ def h_month(m: re.Match[str], c: Context) -> Found | None:
         year = c.dct.year + {"this": 0, "last": -1, "next": 1}[m["ry"].lower()]
         anchor = "dct"
     else:
-        mode = {"last": "past", "past": "past", "previous": "past", "next": "future",
-                "coming": "future"}.get(rel) or c.mode(m.start(), m.end())
+        mode = {"last": "strict_past", "past": "strict_past", "previous": "strict_past",
+                "next": "future", "coming": "future"}.get(rel) or c.mode(m.start(), m.end())
         year, anchor = nearest_year(month, None, c.dct, mode), "dct"
         if rel == "this":
             year = c.dct.year
@@ -452,11 +452,12 @@ def h_duration(m: re.Match[str], c: Context) -> Found | None:
 
 
 def h_vague_plural(m: re.Match[str], c: Context) -> Found | None:
-    if m["u2"]:  # "recent years", "coming months"
+    unit = m.group(0).split()[-1].lower()
+    if m["u2"] and unit in ("years", "decades"):  # "recent years": TimeML PAST_REF
         past = m["u2"].lower() == "recent"
         return Found("DATE", "PAST_REF" if past else "FUTURE_REF", None, "dct",
                      None if past else c.dct, c.dct if past else None)
-    return Found("DURATION", _dur(None, m["u"]))
+    return Found("DURATION", _dur(None, m["u"] or unit))
 
 
 def weekday_date(wd: int, rel: str, c: Context, start: int, end: int) -> tuple[dt.date, str]:

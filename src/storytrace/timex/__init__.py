@@ -5,8 +5,8 @@ each with its TIMEX3 type and value, the precision the text gives, the first
 and last day it can denote, and what it was resolved against:
 
 >>> import datetime as dt
->>> [(t.text, t.value, t.anchor) for t in tag("The film opens June 6. Two weeks earlier, "
-...                                          "the cast met.", dt.date(2025, 5, 17))]
+>>> [(t.text, t.value, t.anchor) for t in tag("The film opened June 6. Two weeks earlier, "
+...                                          "the cast met.", dt.date(2025, 7, 1))]
 [('June 6', '2025-06-06', 'dct'), ('Two weeks earlier', '2025-05-23', 'text')]
 
 The rules are regular expressions over word lists in `storytrace/data/timex/`
@@ -127,7 +127,5 @@ def tag(text: str, dct: dt.date, doc: Any = None) -> list[Timex]:
         if t.type in ("DATE", "TIME") and t.precision is not None and t.mod not in ("AFTER",):
             p = point_of(t.value)
             if p is not None:
-                ctx.last = p
-                if p.precision == "day":
-                    ctx.last_day = p
+                ctx.note(p)
     return out

@@ -135,7 +135,7 @@ def nearest_year(month: int, day: int | None, dct: dt.date, mode: str) -> int:
         if start <= dct <= end:
             gap = 0.0
         elif end < dct:
-            if mode in ("future", "strict_future"):  # "will", "scheduled": explicit, so no past date
+            if mode == "future":  # "will", "scheduled": explicit, so no past date
                 continue
             gap = float((dct - end).days)
         else:

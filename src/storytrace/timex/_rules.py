@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from storytrace.timex._dates import Point, coarser, holiday, nearest_year, shift
+from storytrace.timex._dates import PRECISIONS, Point, coarser, holiday, nearest_year, shift
 from storytrace.timex._lexicon import Lexicon, alternation, lexicon
 
 
@@ -31,8 +31,8 @@ class Context:
     def __init__(self, text: str, dct: dt.date, lex: Lexicon) -> None:
         self.text, self.dct, self.lex = text, dct, lex
         self.starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
-        self.last: Point | None = None  # last date of any precision in the text
-        self.last_day: Point | None = None  # last date of day precision
+        self.dates: list[Point] = []  # dates resolved so far, in text order
+        self.blocked = False  # the last time expression was relative to an unknown event
 
     def sentence(self, start: int, end: int) -> str:
         i = bisect.bisect_right(self.starts, start) - 1
@@ -57,14 +57,36 @@ class Context:
     def after(self, end: int, n: int = 30) -> str:
         return self.text[end:end + n].lower()
 
-    def anchor(self, fine: bool) -> tuple[Point, str]:
-        """The reference for an expression relative to the text: the last (day) date, or DCT."""
-        p = (self.last_day or self.last) if fine else (self.last or self.last_day)
-        return (p, "text") if p is not None else (Point(self.dct, "day"), "dct")
+    def note(self, p: Point) -> None:
+        self.dates.append(p)
+        self.blocked = False
+
+    @property
+    def last_day(self) -> Point | None:
+        return next((p for p in reversed(self.dates) if p.precision == "day"), None)
+
+    def anchor(self, fine: bool, start: int, end: int) -> tuple[Point | None, str]:
+        """The reference for an expression relative to the text, or DCT when the text has none.
+
+        The last date mentioned; for days and weeks a day rather than a year or
+        coarser; in a past-tense sentence not a date after the DCT. None after
+        an expression relative to an event ("the day before her birthday").
+        """
+        if self.blocked:
+            return None, "none"
+        past = self.mode(start, end) == "past"
+        cands = [p for p in reversed(self.dates) if not (past and p.bounds()[0] > self.dct)]
+        if not cands:
+            return Point(self.dct, "day"), "dct"
+        p = cands[0]
+        if fine and PRECISIONS.index(p.precision) >= PRECISIONS.index("year"):
+            p = next((q for q in cands if q.precision == "day"), p)
+        return p, "text"
 
 
 _SINCE_BEFORE = re.compile(r"\bsince\s+$")
 _REPORTED_BEFORE = re.compile(r"\b(?:said|told|announced|reported|added|confirmed)\s+(?:on\s+)?$")
+_EVENT_AFTER = re.compile(r"\s+(?!(?:yesterday|today|tomorrow|that|then|last|this)\b)[\w'’]")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"“‘(]?[A-Z])|\n\s*\n")
 Handler = Callable[[re.Match[str], Context], Found | None]
 
@@ -402,12 +424,16 @@ def h_offset(m: re.Match[str], c: Context) -> Found | None:
     if direction in ("ago", "back", "from now", "hence"):
         base, anchor = Point(c.dct, "day"), "dct"
     else:
-        base, anchor = c.anchor(unit.precision in ("day", "week"))
-    prec = unit.precision if anchor == "dct" else base.precision
-    if unit.precision == "decade" and anchor == "dct":
+        found, anchor = c.anchor(unit.precision in ("day", "week"), m.start(), m.end())
+        if found is None:  # counted from an undated event
+            return Found("DATE", "XXXX-XX-XX", _approx(m), "none")
+        base = found
+    from_dct = direction in ("ago", "back", "from now", "hence")
+    prec = unit.precision if from_dct else base.precision
+    if unit.precision == "decade" and from_dct:
         prec = "year"
     step_unit = unit.precision if unit.precision != "season" else "quarter"
-    if n is None and anchor == "dct":  # "years ago"
+    if n is None and from_dct:  # "years ago"
         return Found("DATE", "PAST_REF" if sign < 0 else "FUTURE_REF", _approx(m), anchor,
                      None if sign < 0 else base.day, base.day if sign < 0 else None)
     if n is None:  # "weeks later": some 2 to 11 units away
@@ -460,10 +486,16 @@ def h_vague_plural(m: re.Match[str], c: Context) -> Found | None:
     return Found("DURATION", _dur(None, m["u"] or unit))
 
 
+class _Unresolved(Exception):
+    """The expression counts from an event whose date the text does not give."""
+
+
 def weekday_date(wd: int, rel: str, c: Context, start: int, end: int) -> tuple[dt.date, str]:
     """The day a weekday names: past for past context, next for future cues, or by `rel`."""
     if rel in ("following", "that", "the following", "the next", "the previous"):
-        base, anchor = c.anchor(True)
+        base, anchor = c.anchor(True, start, end)
+        if base is None:
+            raise _Unresolved
         ref = base.day
         if rel == "the previous":
             return ref - dt.timedelta(days=(ref.isoweekday() - wd) % 7 or 7), anchor
@@ -490,7 +522,10 @@ def h_weekday(m: re.Match[str], c: Context) -> Found | None:
         return None
     rel = " ".join((m["rel"] or "").lower().split())
     rel = _REL_ALIAS.get(rel, rel)
-    d, anchor = weekday_date(L.weekday(word), rel, c, m.start(), m.end())
+    try:
+        d, anchor = weekday_date(L.weekday(word), rel, c, m.start(), m.end())
+    except _Unresolved:
+        return Found("DATE", f"XXXX-WXX-{L.weekday(word)}", None, "none")
     p = Point(d, "day")
     tod = (m["tod"] or m["tod0"] or "").lower()
     if tod:
@@ -581,7 +616,13 @@ def h_phrase(m: re.Match[str], c: Context) -> Found | None:
     kind, step_s, suffix = tm.groups()
     step = int(step_s or 0)
     if ph.anchor == "text":
-        base, anchor = c.anchor(kind in ("D", "W", "A"))
+        if _EVENT_AFTER.match(c.after(m.end(), 12)) and re.search(r"(?:before|after)$", ph.pattern):
+            c.blocked = True  # "the day before her birthday": relative to an undated event
+            return Found(ph.type, "XXXX-XX-XX", None, "none")
+        found, anchor = c.anchor(kind in ("D", "W", "A"), m.start(), m.end())
+        if found is None:
+            return Found(ph.type, "XXXX-XX-XX", None, "none")
+        base = found
     else:
         base, anchor = Point(c.dct, "day"), "dct"
     if kind == "A":
@@ -607,7 +648,8 @@ _REL_Y = r"(?:\s+(?:of\s+)?(?P<ry>this|last|next)\s+year)"
 
 RULES: list[tuple[str, str, Handler]] = [
     ("phrase", _phrases_pattern(), h_phrase),
-    ("month_day", rf"{B}(?:(?:around|approximately|circa)\s+)?(?:(?P<wd>{WD}),?\s+)?(?P<mon>{MON})\s+{_DAY}(?!\d|:\d|\.\d){_ON_YEAR}{E}",
+    ("month_day", rf"{B}(?:(?:around|approximately|circa)\s+)?(?:(?P<wd>{WD}),?\s+)?"
+                  rf"(?P<mon>{MON})\s+{_DAY}(?!\d|:\d|\.\d){_ON_YEAR}{E}",
      h_month_day),
     ("day_month",
      rf"{B}(?:(?P<wd>{WD}),?\s+)?(?:the\s+)?{_DAY}\s+(?:of\s+)?(?P<mon>{MON}){_ON_YEAR}{E}",
@@ -653,8 +695,9 @@ RULES: list[tuple[str, str, Handler]] = [
     ("vague_plural", r"(?<=\bfor\s)(?P<u>years|decades|months|weeks|days|hours|centuries)(?![\w])"
                      r"|(?<![\w])(?P<u2>recent|coming)\s+(?:years|decades|months|weeks|days)(?![\w])",
      h_vague_plural),
-    ("weekday", rf"{B}(?:(?P<rel>last|next|this|previous|coming|this\s+coming|this\s+past|the\s+following|"
-                rf"the\s+next|the\s+previous|following|that|early|late|earlier|later)\s+)?(?P<wd>{WD})(?![\w])"
+    ("weekday", rf"{B}(?:(?P<rel>last|next|this|previous|coming|this\s+coming|this\s+past|"
+                r"the\s+following|the\s+next|the\s+previous|following|that|early|late|earlier|"
+                rf"later)\s+)?(?P<wd>{WD})(?![\w])"
                 rf"(?:\s+(?P<tod>{TOD}))?|{B}(?P<tod0>{TOD})\s+(?:on\s+)?(?P<wd0>{WD})(?![\w])",
      h_weekday),
     ("clock", rf"(?<![\w:])(?:(?P<ap>about|around|approximately|roughly)\s+)?(?P<h>[012]?\d)"

@@ -192,3 +192,18 @@ def test_seed_dates_fall_in_the_story_span(seeds_dir: Path) -> None:
                 assert D(2025, 1, 15) <= t.earliest <= D(2025, 8, 31), (path.name, t)
                 checked += 1
     assert checked >= 3
+
+
+def test_event_relative_expression_stays_unresolved_and_breaks_the_chain() -> None:
+    text = ("They flew the day before her birthday. Two weeks earlier, they sailed. "
+            "On March 3, they dined. The next day, they left.")
+    found = {t.text: t for t in tag(text, DCT)}
+    assert (found["the day before"].anchor, found["the day before"].earliest) == ("none", None)
+    assert found["Two weeks earlier"].anchor == "none"
+    assert found["March 3"].value == "2025-03-03"
+    assert (found["The next day"].value, found["The next day"].anchor) == ("2025-03-04", "text")
+
+
+def test_next_to_is_not_a_future_cue() -> None:
+    t = one("He walked next to her in April.", "April", D(2025, 7, 30))
+    assert t.value == "2025-04"

@@ -13,7 +13,7 @@ from typing import Any
 
 from storytrace.entities.recognize import ArticleEntities, LocalEntity
 from storytrace.gazetteer import data_lines
-from storytrace.nlp import ParsedArticle
+from storytrace.nlp import PARAGRAPH_JOINER, ParsedArticle, body_layout
 
 # A quoted span of at most this many words, with no verb and title case, is a
 # title or a name in quotation marks, not speech.
@@ -112,7 +112,8 @@ class ArticleQuotes:
 def _marks(text: str) -> list[tuple[int, str]]:
     """Quotation marks as (offset, 'open'|'close'|'either')."""
     out = []
-    for i, ch in enumerate(text):
+    for m in _MARK_RE.finditer(text):
+        i, ch = m.start(), m.group()
         before = text[i - 1] if i else " "
         after = text[i + 1] if i + 1 < len(text) else " "
         if ch == "“":
@@ -128,6 +129,9 @@ def _marks(text: str) -> list[tuple[int, str]]:
             else:
                 out.append((i, "open" if space_before else "close"))
     return out
+
+
+_MARK_RE = re.compile("[“”\"]")
 
 
 def quote_spans(text: str) -> list[tuple[int, int, bool, bool]]:
@@ -174,7 +178,9 @@ class _Doc:
 
     def __init__(self, parsed: ParsedArticle) -> None:
         self.doc = parsed.doc
-        self.text: str = parsed.doc.text
+        # The parsed text is the body joined as `nlp.parse` joined it; `doc.text`
+        # would rebuild it token by token.
+        self.text: str = body_layout(parsed.article)[0]
         self.base = {p: s for p, s in zip(parsed.para_index, parsed.starts, strict=True)}
         self.ends = {p.index: self.base[p.index] + len(p.text) for p in parsed.article.body}
         self.bounds = parsed.sent_bounds
@@ -339,6 +345,8 @@ def _dash(d: _Doc, q: LocalQuote, text: str, people: list[tuple[int, int, LocalE
     if m is None:
         return
     s, e = m.span("name")
+    if text[e - 1] == "." and text[e - 2:e - 1].islower():
+        e -= 1  # "― Jane Doe." ends a sentence; "― Jane Q." keeps its initial
     q.speaker = [q.para, s, e, text[s:e]]
     q.cue = text[m.start("dash")]
     q.cue_span = [q.para, m.start("dash"), m.end("dash")]
@@ -361,7 +369,11 @@ def _within(quotes: list[LocalQuote], reported: list[LocalQuote]) -> None:
 def _venue_statements(d: _Doc, spans: list[tuple[int, int]],
                       venues: list[tuple[int, int, LocalEntity, str]]) -> list[list[Any]]:
     out = []
+    starts = [v[0] for v in venues]
     for s0, s1 in d.sent_chars:
+        k = bisect.bisect_left(starts, s0)
+        if not (k < len(starts) and starts[k] < s1) and not OUTLET_BACKREF.search(d.text, s0, s1):
+            continue  # no venue named in it: nothing to find
         outside = _outside(d, s0, s1, spans)
         via = _venue(d, outside, venues, None)
         if via is not None:
@@ -376,10 +388,14 @@ def _introduced(d: _Doc, q: LocalQuote, ds: int, spans: list[tuple[int, int]],
                 published: dt.date | None) -> None:
     """A paragraph that only quotes, after one whose last sentence says who spoke:
     'Tom ... raved about her new film to the Associated Press.' / '"I love ..."'."""
-    i, s0, _ = d.sentence(ds)
-    if i == 0 or d.text[s0:ds].strip(" “\"") or "\n" not in d.text[d.sent_chars[i - 1][1]:ds]:
+    _, s0, _ = d.sentence(ds)
+    base = d.base[q.para]
+    if s0 != base or d.text[s0:ds].strip(" “\"") or base < 2:
         return
-    _, p0, p1 = d.sentence(d.sent_chars[i - 1][0])
+    # The last sentence of the paragraph before (spaCy may run it into this one).
+    _, p0, p1 = d.sentence(base - len(PARAGRAPH_JOINER) - 1)
+    if p1 > base:
+        return
     outside = _outside(d, p0, p1, spans)
     cue = _cue(outside, p1)
     if cue is None:
@@ -388,8 +404,7 @@ def _introduced(d: _Doc, q: LocalQuote, ds: int, spans: list[tuple[int, int]],
     if subj is not None:
         _speaker(d, q, subj, people, outside)
         q.cue = cue.lemma_
-        para, off = d.locate(cue.idx)
-        q.cue_span = [para, off, off + len(cue.text)]
+        q.cue_span = _cue_span(d, cue, base)
     via = _venue(d, outside, venues, cue)
     if via is not None and q.via is None:
         q.via, q.via_text = via
@@ -427,8 +442,10 @@ def _merge(quotes: list[tuple[LocalQuote, bool]]) -> list[LocalQuote]:
 def _outside(d: _Doc, lo: int, hi: int, spans: list[tuple[int, int]]) -> list[Any]:
     """Tokens of [lo, hi) that are not inside any quotation."""
     span = d.doc.char_span(lo, hi, alignment_mode="expand")
-    toks = list(span) if span is not None else []
-    return [t for t in toks if not any(s - 1 <= t.idx < e + 1 for s, e in spans)]
+    if span is None:
+        return []
+    near = [(s, e) for s, e in spans if s - 1 < hi and lo < e + 1]
+    return [t for t in span if not near or not any(s - 1 <= t.idx < e + 1 for s, e in near)]
 
 
 def _attribute(d: _Doc, q: LocalQuote, ds: int, de: int, spans: list[tuple[int, int]],
@@ -437,6 +454,10 @@ def _attribute(d: _Doc, q: LocalQuote, ds: int, de: int, spans: list[tuple[int, 
                published: dt.date | None) -> None:
     _, s0, s1 = d.sentence(ds)
     _, _, s1 = d.sentence(max(ds, de - 1))
+    # A single line break inside a paragraph ends a sentence, whatever the parse says.
+    s0 = max(s0, d.text.rfind("\n", s0, ds) + 1)
+    nl = d.text.find("\n", de, s1)
+    s1 = nl if nl >= 0 else s1
     outside = _outside(d, s0, s1, spans)
     # Partial: words of the sentence on both sides, or a fragment that is not a clause.
     left = d.text[s0:ds - 1].strip()
@@ -482,14 +503,28 @@ def _cue_span(d: _Doc, cue: Any, quote_start: int) -> list[Any]:
         end += 1
     if end < len(doc) and doc[end].text == ":" and doc[end].idx < quote_start:
         end += 1
-    para, off = d.locate(cue.idx)
+    first = cue
+    while first.i > 0:  # "has also said", "is calling": the words that go with the verb
+        prev = doc[first.i - 1]
+        if prev.head.i != cue.i or prev.dep_ not in CUE_LEFT_DEPS:
+            break
+        first = prev
+    para, off = d.locate(first.idx)
     last = doc[end - 1]
-    return [para, off, off + (last.idx + len(last.text) - cue.idx)]
+    return [para, off, off + (last.idx + len(last.text) - first.idx)]
 
 
+# Words right before a cue that PolNeAR counts in it: "has said", "is calling",
+# "also noted", "will tell", "did not say".
+CUE_LEFT_DEPS = frozenset(("aux", "auxpass", "neg", "advmod"))
 # Entity types of words that are never the one who spoke ("Tuesday", "p.m.").
 NOT_SPEAKER_ENTS = frozenset(("DATE", "TIME", "CARDINAL", "PERCENT", "MONEY", "QUANTITY",
                               "ORDINAL"))
+
+
+def _breaks(doc: Any, lo: int, hi: int) -> bool:
+    """Whether a paragraph break lies between tokens lo and hi."""
+    return any("\n" in doc[k].text_with_ws for k in range(lo, hi))
 
 
 def _subject(cue: Any, outside: list[Any]) -> Any:
@@ -503,6 +538,8 @@ def _subject(cue: Any, outside: list[Any]) -> Any:
     if outside:
         allowed = {t.i for t in outside}
         subj = [c for c in subj if c.i in allowed]
+    # A parse that runs across a paragraph break: the other paragraph did not speak.
+    subj = [c for c in subj if not _breaks(c.doc, min(c.i, cue.i), max(c.i, cue.i))]
     if not subj:  # a mis-parsed cue ("A source shared, ..."): the noun just before it
         subj = [t for t in outside if cue.i - 4 <= t.i < cue.i
                 and t.pos_ in ("NOUN", "PROPN", "PRON") and t.ent_type_ not in NOT_SPEAKER_ENTS
@@ -527,7 +564,8 @@ def _speaker(d: _Doc, q: LocalQuote, subj: Any, people: list[tuple[int, int, Loc
     # The subject's words outside quotations, in one run around its head.
     toks = sorted((t for t in subj.subtree if t.i in allowed), key=lambda t: t.i)
     run = [t for t in toks if all(k in allowed for k in range(min(t.i, subj.i),
-                                                             max(t.i, subj.i) + 1))] or [subj]
+                                                             max(t.i, subj.i) + 1))
+           and not _breaks(subj.doc, min(t.i, subj.i), max(t.i, subj.i))] or [subj]
     lo = min(t.idx for t in run)
     hi = max(t.idx + len(t.text) for t in run)
     after = run[-1].i + 1
@@ -536,6 +574,12 @@ def _speaker(d: _Doc, q: LocalQuote, subj: Any, people: list[tuple[int, int, Loc
     para, rel = d.locate(lo)
     q.speaker = [para, rel, rel + (hi - lo), d.text[lo:hi]]
     inside = [m for m in people if m[0] >= lo and m[1] <= hi]
+    if subj.lower_ in ("who", "that") and subj.head.dep_ == "relcl" and not inside:
+        # "Smith, who said …": the name the relative clause hangs on.
+        ante = subj.head.head
+        inside = [m for m in people if m[0] <= ante.idx < m[1]]
+        if inside:
+            subj = ante
     head = subj.lemma_.lower()
     if subj.lower_ in PRONOUNS:
         q.speaker_kind = "pronoun"

@@ -9,7 +9,7 @@ from typing import Any
 
 from storytrace.entities.recognize import LocalEntity
 from storytrace.gazetteer import data_lines
-from storytrace.quotes.find import LocalQuote, _Doc, _speaker, _subject
+from storytrace.quotes.find import LocalQuote, _cue_span, _Doc, _speaker, _subject
 
 # A reported clause of fewer words is a fragment ("as he said so"), not a statement.
 MIN_WORDS = 3
@@ -40,14 +40,8 @@ def reports(d: _Doc, spans: list[tuple[int, int]],
     verbs = report_verbs()
     starts = [s for s, _ in spans]
     cands: list[tuple[int, int, Any, int, Any]] = []
-    for t in d.doc:
-        low = t.lower_
-        if low == "according":
-            rep = _according(t)
-        elif t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in verbs:
-            rep = _clause(t)
-        else:
-            continue
+    for t in _candidates(d.doc, verbs):
+        rep = _according(t) if t.lower_ == "according" else _clause(t)
         if rep is None or _inside(t.idx, spans, starts):
             continue
         lo, hi, cue_end, subj = rep
@@ -74,21 +68,34 @@ def reports(d: _Doc, spans: list[tuple[int, int]],
         if not any(o[0] < c[1] and c[0] < o[1] for o in taken):
             taken.append(c)
     out: list[LocalQuote] = []
-    for cs, ce, t, cue_end, subj in sorted(taken, key=lambda c: c[0]):
+    for cs, ce, t, _cue_end, subj in sorted(taken, key=lambda c: c[0]):
         para, off = d.locate(cs)
         if d.locate(ce - 1)[0] != para or para not in d.ends:
             continue
         q = LocalQuote(para=para, start=off, end=off + (ce - cs), text=d.text[cs:ce],
                           partial=False, speaker_kind="none")
-        last = d.doc[cue_end - 1]
-        cp, co = d.locate(t.idx)
         q.cue = "according to" if t.lower_ == "according" else t.lemma_.lower()
-        q.cue_span = [cp, co, co + (last.idx + len(last.text) - t.idx)]
+        q.cue_span = _cue_span(d, t, cs)
         if subj is not None:
             outside = [x for x in subj.subtree if not _inside(x.idx, spans, starts)]
             if subj in outside:
                 _speaker(d, q, subj, people, outside)
         out.append(q)
+    return out
+
+
+def _candidates(doc: Any, verbs: frozenset[str]) -> list[Any]:
+    """Reporting verbs and "according" of a doc, read from its arrays (no Token per word)."""
+    from spacy.attrs import LEMMA, LOWER, POS
+    from spacy.symbols import AUX, VERB
+
+    strings = doc.vocab.strings
+    wanted = {strings.add(v) for v in verbs} | {strings.add(v.title()) for v in verbs}
+    according = strings.add("according")
+    out = []
+    for i, (lemma, lower, pos) in enumerate(doc.to_array([LEMMA, LOWER, POS]).tolist()):
+        if lower == according or (lemma in wanted and pos in (VERB, AUX)):
+            out.append(doc[i])
     return out
 
 

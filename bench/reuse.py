@@ -106,11 +106,13 @@ import itertools
 import json
 import math
 import os
+import pickle
 import random
 import re
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -783,12 +785,24 @@ def profile(arts: Sequence[Article]) -> dict[str, Any]:
             "max_printings": max(seen.values(), default=0)}
 
 
-def scale_worker(system: str, target: int, seed: int, max_mb: int) -> dict[str, Any]:
-    """One (system, size) measurement; run in a child process of its own."""
+def scale_worker(system: str, target: int, seed: int, max_mb: int,
+                 cache: Path | None = None) -> dict[str, Any]:
+    """One (system, size) measurement; run in a child process of its own.
+
+    With `cache`, the generated corpus is read from that pickle if it is there,
+    else written to it, so the second system of a size skips generating it again.
+    """
     if max_mb > 0:
         cap = max_mb * 2**20
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    arts = synth_articles(target, seed)
+    if cache is not None and cache.exists():
+        with cache.open("rb") as f:
+            arts = pickle.load(f)
+    else:
+        arts = synth_articles(target, seed)
+        if cache is not None:
+            with cache.open("wb") as f:
+                pickle.dump(arts, f, protocol=pickle.HIGHEST_PROTOCOL)
     units = [(k, (a.id, p.index), p.text) for k, a in enumerate(arts) for p in a.body]
     row: dict[str, Any] = {"system": system, "articles": len(arts), "paragraphs": len(units)}
     if system == "storytrace":
@@ -853,10 +867,12 @@ def measure(cmd: list[str], timeout: float) -> dict[str, Any]:
 
 def run_scale(sizes: Sequence[str], seed: int, max_mb: int, timeout: float) -> list[dict[str, Any]]:
     rows = []
+    tmp = tempfile.TemporaryDirectory(prefix="storytrace-bench-reuse-")
     for label in sizes:
         for system in ("storytrace", "datasketch_plain"):
             cmd = [sys.executable, str(Path(__file__).resolve()), "--scale-worker",
-                   f"{system}:{SIZES[label]}", "--seed", str(seed), "--max-mb", str(max_mb)]
+                   f"{system}:{SIZES[label]}", "--seed", str(seed), "--max-mb", str(max_mb),
+                   "--corpus-cache", str(Path(tmp.name) / f"{label}.pickle")]
             t0 = time.perf_counter()
             row = measure(cmd, timeout)
             row |= {"size": label, "system": system,
@@ -866,6 +882,8 @@ def run_scale(sizes: Sequence[str], seed: int, max_mb: int, timeout: float) -> l
                 f"{row['peak_mb']:>8,.0f} MB {row.get('pairs', 0):>12,} pairs"
                 if "error" not in row else row["error"]), flush=True)
             rows.append(row)
+        (Path(tmp.name) / f"{label}.pickle").unlink(missing_ok=True)
+    tmp.cleanup()
     return rows
 
 
@@ -1082,10 +1100,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scale-timeout", type=float, default=5400.0,
                     help="seconds allowed to each scale child")
     ap.add_argument("--scale-worker", help=argparse.SUPPRESS)
+    ap.add_argument("--corpus-cache", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.scale_worker:
         system, target = args.scale_worker.split(":")
-        print(json.dumps(scale_worker(system, int(target), args.seed, args.max_mb)))
+        print(json.dumps(scale_worker(system, int(target), args.seed, args.max_mb,
+                                      args.corpus_cache)))
         return 0
     res = run(args)
     show(res, args.examples)

@@ -344,9 +344,9 @@ def find(articles: list[tuple[Article, list[tuple[int, int, int]]]]
             s_ids = tuple(units.add(words(s)) for s in texts)
             # quotations of the paragraph, and of each sentence (where a stray mark
             # elsewhere in the paragraph would pair the wrong ones)
-            said = dict.fromkeys([*quotations(" ".join(texts)),
-                                  *(q for t in texts for q in quotations(t))])
-            q_ids = tuple(units.add(q.split()) for q in said)
+            quoted = dict.fromkeys([*quotations(" ".join(texts)),
+                                    *(q for t in texts for q in quotations(t))])
+            q_ids = tuple(units.add(q.split()) for q in quoted)
             for u in dict.fromkeys(s_ids + q_ids):
                 units.occurs(u, n)
             sents.append(s_ids)

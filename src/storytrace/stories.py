@@ -45,6 +45,15 @@ class _Story:
     size: int
     last: dt.date | None
     members: list[str] = field(default_factory=list)
+    norm: float = 1.0
+
+    def add(self, vec: dict[str, float]) -> None:
+        for k, v in vec.items():
+            self.centroid[k] = self.centroid.get(k, 0.0) + v
+        if len(self.centroid) > CENTROID_TERMS * 2:
+            strongest = sorted(self.centroid.items(), key=lambda kv: -kv[1])
+            self.centroid = dict(strongest[:CENTROID_TERMS])
+        self.norm = math.sqrt(sum(v * v for v in self.centroid.values()))
 
 
 def words_of(text: str) -> Counter[str]:
@@ -60,21 +69,23 @@ def words_of(text: str) -> Counter[str]:
 
 def _vector(doc: StoryDoc, df: Counter[str], n: int) -> dict[str, float]:
     vec: dict[str, float] = {}
-    for terms, weight in ((doc.words, 1.0), (doc.entities, ENTITY_WEIGHT)):
+    for terms, weight, prefix in ((doc.words, 1.0, ""), (doc.entities, ENTITY_WEIGHT, "\x01")):
         for t, c in terms.items():
-            key = t if weight == 1.0 else "\x01" + t
+            key = prefix + t
             idf = math.log((n + 1) / (df[key] + 1)) + 1.0
             vec[key] = vec.get(key, 0.0) + weight * (1.0 + math.log(c)) * idf
     norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
     return {k: v / norm for k, v in vec.items()}
 
 
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    dot = sum(v * b.get(k, 0.0) for k, v in a.items())
-    nb = math.sqrt(sum(v * v for v in b.values())) or 1.0
-    return dot / nb
+def _similarity(vec: dict[str, float], story: _Story) -> float:
+    """Cosine of a unit vector and a story's centroid (whose norm the story keeps)."""
+    c = story.centroid
+    if len(vec) <= len(c):
+        dot = sum(v * c.get(k, 0.0) for k, v in vec.items())
+    else:
+        dot = sum(v * vec.get(k, 0.0) for k, v in c.items())
+    return dot / (story.norm or 1.0)
 
 
 def _fade(story: _Story, day: dt.date | None) -> float:
@@ -99,16 +110,12 @@ def group(docs: Iterable[StoryDoc], *, threshold: float = THRESHOLD) -> dict[str
         vec = _vector(doc, df, n)
         best, best_sim = -1, 0.0
         for i, s in enumerate(stories):
-            sim = _cosine(vec, s.centroid) * _fade(s, doc.date)
+            sim = _similarity(vec, s) * _fade(s, doc.date)
             if sim > best_sim:
                 best, best_sim = i, sim
         if best >= 0 and best_sim >= threshold:
             s = stories[best]
-            for k, v in vec.items():
-                s.centroid[k] = s.centroid.get(k, 0.0) + v
-            if len(s.centroid) > CENTROID_TERMS * 2:
-                keep = sorted(s.centroid.items(), key=lambda kv: -kv[1])[:CENTROID_TERMS]
-                s.centroid = dict(keep)
+            s.add(vec)
             s.size += 1
             s.last = max(filter(None, (s.last, doc.date)), default=None)
             s.members.append(doc.id)

@@ -358,7 +358,9 @@ def run_storytrace(arts: list[tuple[Article, list[int]]], tmp: Path
             source, cue = speaker_and_cue(r, offs, texts)
             base = offs[r["para"]]
             out[art.source].append(Attribution(
-                content=chars([(base + r["start"], base + r["end"])]), source=source,
+                content=chars((base + a, base + b)
+                              for a, b in r.get("parts") or [(r["start"], r["end"])]),
+                source=source,
                 cue=norm_cue(cue), quote=any(m in r["text"] for m in MARKS),
                 info={"content": r["text"], "source": (r.get("speaker") or [None] * 4)[3],
                       "cue": cue, "kind": "reported:" + r.get("speaker_kind", "")}))

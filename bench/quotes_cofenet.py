@@ -24,7 +24,8 @@ per part), cue = `cue_span`, source = the speaker phrase (`speaker`); a token
 takes the first role that claims it, in the order content, cue, source.
 Reported statements (the stage result's `reports`: "X said that …",
 "according to X, …") are tagged the same way, their content being the whole
-clause; a quotation set inside one (`within`) is tagged as that statement. The
+clause (or its `parts` around the cue); a quotation set inside one (`within`) is
+tagged as that statement. The
 spans are the tokens that overlap those characters. textacy's
 `direct_quotations(doc)` (on our parse of the same articles) is tagged the same
 way from its content span, cue tokens and speaker tokens; where it gives up on
@@ -313,7 +314,8 @@ def quote_claims(q: dict[str, Any], texts: dict[int, str], seq_of: list[int],
 
     text = texts.get(q["para"], "")
     if whole:
-        claim("content", q["para"], q["start"], q["end"])
+        for s, e in q.get("parts") or [(q["start"], q["end"])]:
+            claim("content", q["para"], s, e)
     else:
         parts = [(s, e) for s, e, _, _ in st_quotes.quote_spans(text)
                  if q["start"] <= s and e <= q["end"]] or [(q["start"], q["end"])]

@@ -88,6 +88,7 @@ class LocalQuote:
     cue_span: list[Any] | None = None  # [para, start, end] of the speech verb
     group: int = 0  # quotes of one utterance within the article
     within: int = -1  # index of the reported statement ("said that ...") holding the quote
+    parts: list[list[int]] | None = None  # [start, end] of a statement's words around its cue
 
 
 @dataclass
@@ -495,9 +496,10 @@ def _attribute(d: _Doc, q: LocalQuote, ds: int, de: int, spans: list[tuple[int, 
         q.said = q.said or _explicit_date(m.group(0), published)
 
 
-def _cue_span(d: _Doc, cue: Any, quote_start: int) -> list[Any]:
-    """[para, start, end] of the cue's words: "according to", "said:" before its quote."""
-    end = cue.i + 1
+def _cue_span(d: _Doc, cue: Any, quote_start: int, end: int = 0) -> list[Any]:
+    """[para, start, end] of the cue's words: "according to", "said:" before its quote;
+    `end` is a token the cue runs to at least ("called for")."""
+    end = max(end, cue.i + 1)
     doc = cue.doc
     if cue.lower_ == "according" and end < len(doc) and doc[end].lower_ == "to":
         end += 1

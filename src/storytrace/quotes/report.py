@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 from typing import Any
 
 from storytrace.entities.recognize import LocalEntity
@@ -19,6 +20,13 @@ QUOTED_SHARE = 0.8
 # Dependents of a verb after it that make up what a verb without a clause complement
 # reports: "called the plan 'reckless'", "blasted the media for being 'dishonest'".
 OBJECT_DEPS = frozenset(("dobj", "oprd", "prep", "xcomp", "attr", "acomp", "dative"))
+# What a stance verb attributes when it has no clause: "endorsed [the plan]",
+# "urged [voters] [to stay home]".
+STANCE_DEPS = frozenset(("dobj", "xcomp", "dative"))
+# Words after a cue set off by commas that still belong to it: ", he said on Friday,".
+PARENTHESIS_TAIL = 6
+# What may lie between a clause the parse cut short and the quotation that ends it.
+FOLLOWING_QUOTE = re.compile(r"\s*(?:,\s*)?(?:(?:and|but|or)\s+)?[“\"]")
 QUOTE_MARKS = "\"“”"
 PUNCT_MARKS = " .,;:!?\"“”’'"
 
@@ -26,6 +34,11 @@ PUNCT_MARKS = " .,;:!?\"“”’'"
 @functools.cache
 def report_verbs() -> frozenset[str]:
     return frozenset(data_lines("report_verbs.txt"))
+
+
+@functools.cache
+def stance_verbs() -> frozenset[str]:
+    return frozenset(data_lines("stance_verbs.txt"))
 
 
 def reports(d: _Doc, spans: list[tuple[int, int]],
@@ -37,18 +50,31 @@ def reports(d: _Doc, spans: list[tuple[int, int]],
     to the quotation; one that holds quoted words is reported here, and the
     quotation inside it keeps its own row.
     """
-    verbs = report_verbs()
+    verbs = report_verbs() | stance_verbs()
     starts = [s for s, _ in spans]
-    cands: list[tuple[int, int, Any, int, Any]] = []
+    cands: list[tuple[int, int, Any, int, Any, tuple[int, int] | None]] = []
     for t in _candidates(d.doc, verbs):
-        rep = _according(t) if t.lower_ == "according" else _clause(t)
-        if rep is None or _inside(t.idx, spans, starts):
+        if _inside(t.idx, spans, starts):
             continue
-        lo, hi, cue_end, subj = rep
+        gap: tuple[int, int] | None = None
+        par = _parenthetical(d, t) if t.lower_ != "according" else None
+        if par is not None:
+            lo, hi, gap = par
+            cue_end, subj = t.i + 1, _subject(t, [])
+        else:
+            rep = _according(t) if t.lower_ == "according" else _clause(t)
+            if rep is None:
+                continue
+            lo, hi, cue_end, subj = rep
         toks = _trim(d.doc[lo:hi])
         if len(toks) < MIN_WORDS:
             continue
         cs, ce = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+        # A clause the parse cut before its quoted words: 'that fraud is "a big problem"'.
+        for s, e in spans[bisect.bisect_left(starts, ce):]:
+            if not FOLLOWING_QUOTE.fullmatch(d.text, ce, s):
+                break
+            ce = e + 1 if d.text[e:e + 1] in QUOTE_MARKS else e
         inner = [(s, e) for s, e in spans if s < ce and cs < e]
         # Punctuation the parse left out: 'was "unhinged, even for him."' ends at the mark.
         for s, e in inner:
@@ -61,27 +87,54 @@ def reports(d: _Doc, spans: list[tuple[int, int]],
         quoted = sum(e - s for s, e in inner)
         if inner and quoted >= QUOTED_SHARE * (ce - cs - 2 * len(inner)):
             continue
-        cands.append((cs, ce, t, cue_end, subj))
+        cands.append((cs, ce, t, cue_end, subj, gap))
     # Of nested statements ("…, he said, that she thinks …") the outer one is reported.
-    taken: list[tuple[int, int, Any, int, Any]] = []
+    taken: list[tuple[int, int, Any, int, Any, tuple[int, int] | None]] = []
     for c in sorted(cands, key=lambda c: c[0] - c[1]):
         if not any(o[0] < c[1] and c[0] < o[1] for o in taken):
             taken.append(c)
     out: list[LocalQuote] = []
-    for cs, ce, t, _cue_end, subj in sorted(taken, key=lambda c: c[0]):
+    for cs, ce, t, cue_end, subj, gap in sorted(taken, key=lambda c: c[0]):
         para, off = d.locate(cs)
         if d.locate(ce - 1)[0] != para or para not in d.ends:
             continue
         q = LocalQuote(para=para, start=off, end=off + (ce - cs), text=d.text[cs:ce],
-                          partial=False, speaker_kind="none")
+                       partial=False, speaker_kind="none")
+        if gap is not None and cs < gap[0] and gap[1] < ce:
+            # "Lenox thrived, he said, until 1999": the words on both sides of the cue.
+            q.parts = [[off, off + gap[0] - cs], [off + gap[1] - cs, off + ce - cs]]
+            q.text = d.text[cs:gap[0]] + " " + d.text[gap[1]:ce]
         q.cue = "according to" if t.lower_ == "according" else t.lemma_.lower()
-        q.cue_span = _cue_span(d, t, cs)
+        q.cue_span = _cue_span(d, t, cs, cue_end)
         if subj is not None:
             outside = [x for x in subj.subtree if not _inside(x.idx, spans, starts)]
             if subj in outside:
                 _speaker(d, q, subj, people, outside)
         out.append(q)
     return out
+
+
+def _parenthetical(d: _Doc, verb: Any) -> tuple[int, int, tuple[int, int]] | None:
+    """A cue set off by commas inside its statement: "Lenox thrived, he said, until
+    1999". (first token, end token) of the sentence and the doc chars of ", he said,"."""
+    doc = verb.doc
+    subj = _subject(verb, [])
+    if subj is None or subj.i > verb.i:
+        return None
+    left = subj.left_edge.i - 1
+    right = verb.i + 1
+    while right < len(doc) and right - verb.i <= PARENTHESIS_TAIL and doc[right].text != "," \
+            and doc[right].pos_ not in ("VERB", "AUX", "PUNCT"):
+        right += 1  # "said Friday", "said in an interview"
+    if left < 1 or right >= len(doc) - 1 or doc[left].text != "," or doc[right].text != ",":
+        return None
+    _, s0, s1 = d.sentence(verb.idx)
+    if not (s0 < doc[left].idx and doc[right].idx + 1 < s1):
+        return None
+    span = doc.char_span(s0, s1, alignment_mode="expand")
+    if span is None:
+        return None
+    return span.start, span.end, (doc[left].idx, doc[right].idx + 1)
 
 
 def _candidates(doc: Any, verbs: frozenset[str]) -> list[Any]:
@@ -114,11 +167,38 @@ def _clause(verb: Any) -> tuple[int, int, int, Any] | None:
             return None
     else:
         right = [c for c in verb.children if c.i > verb.i and c.dep_ in OBJECT_DEPS]
-        if not right or not any(x.text in QUOTE_MARKS for c in right for x in c.subtree):
-            return None  # without a clause, only quoted words make a report
-        lo = min(c.left_edge.i for c in right)
-        hi = max(c.right_edge.i for c in right) + 1
+        quoted = [c for c in right if any(x.text in QUOTE_MARKS for x in c.subtree)]
+        if quoted:
+            # Up to the quoted words or the last object, not the "during …" after them.
+            last = max(c.right_edge.i for c in right
+                       if c in quoted or c.dep_ != "prep" or c.lower_ == "as")
+            lo = min(c.left_edge.i for c in right)
+            hi = last + 1
+        elif verb.lemma_.lower() in stance_verbs():
+            span = _stance(verb)
+            if span is None:
+                return None
+            lo, hi, cue_end = span
+            return lo, hi, cue_end, _subject(verb, [])
+        else:
+            return None  # a reporting verb without a clause or quoted words reports nothing
     return lo, hi, verb.i + 1, _subject(verb, [])
+
+
+def _stance(verb: Any) -> tuple[int, int, int] | None:
+    """What a stance verb attributes: its object and "to" clause ("urged voters to
+    stay home", "wants to cut taxes"), or the object of the preposition right after
+    it ("called for an inquiry")."""
+    kids = [c for c in verb.children if c.i > verb.i]
+    objs = [c for c in kids if c.dep_ in STANCE_DEPS]
+    if objs:
+        return (min(c.left_edge.i for c in objs), max(c.right_edge.i for c in objs) + 1,
+                verb.i + 1)
+    preps = [c for c in kids if c.dep_ == "prep" and c.i == verb.i + 1]
+    pobj = [c for p in preps for c in p.children if c.dep_ == "pobj"]
+    if pobj:
+        return pobj[0].left_edge.i, pobj[0].right_edge.i + 1, verb.i + 2
+    return None
 
 
 def _according(tok: Any) -> tuple[int, int, int, Any] | None:
@@ -137,8 +217,16 @@ def _according(tok: Any) -> tuple[int, int, int, Any] | None:
 
 
 def _trim(span: Any) -> list[Any]:
-    """The clause's tokens without the punctuation around it (closing marks kept)."""
+    """The clause's tokens without the punctuation around it (closing marks kept), a
+    leading "and", and a relative clause set off by a comma at its end ("…, who is 70")."""
     toks = list(span)
+    if toks and toks[0].dep_ == "cc":
+        toks.pop(0)
+    for t in toks:
+        if t.dep_ == "relcl" and t.left_edge.i > toks[0].i \
+                and t.doc[t.left_edge.i - 1].text == "," and t.right_edge.i >= toks[-1].i - 1:
+            toks = [x for x in toks if x.i < t.left_edge.i - 1]
+            break
     while toks and ((toks[0].is_punct and toks[0].text not in QUOTE_MARKS)
                     or toks[0].is_space):
         toks.pop(0)

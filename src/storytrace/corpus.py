@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from storytrace import events as _events
 from storytrace import export as _export
 from storytrace import pipeline
 from storytrace.errors import InputError
@@ -171,6 +172,21 @@ class Corpus:
         if story is None:
             return None
         return {aid for aid, s in self.store.story_of().items() if s == story}
+
+    def timeline(self, *, as_of: dt.date | str | None = None, entity: str | None = None,
+                 story: str | None = None) -> builtins.list[dict[str, Any]]:
+        """Events in date order, each with its sources, evidence and conflicts.
+
+        `as_of` shows the timeline as it stood once that day's articles were out
+        (merged again from those articles alone); `entity` keeps events with that
+        person or place (any alias); `story` keeps one story's articles.
+        """
+        day = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
+        if day is None and story is None and entity is None:
+            return self.store.events()
+        name = self._canonical(entity)
+        return [e.to_dict() for e in _events.timeline(
+            self.store, as_of=day, articles=self.in_story(story), entity=name)]
 
     def check(self) -> builtins.list[dict[str, Any]]:
         """What does not fit: ages across articles, misspelt places, contradictory facts."""

@@ -77,6 +77,13 @@ def quote_record(q: dict[str, Any]) -> dict[str, Any]:
             "said": date_range(q["said"]), "origin": q["origin"]}
 
 
+def event_record(e: dict[str, Any]) -> dict[str, Any]:
+    """An event as EXPORT.md shows it; `kind`, `precision` and `first_reported` added."""
+    keys = ("id", "date", "earliest", "latest", "precision", "kind", "summary", "participants",
+            "place", "sources", "evidence", "conflicts", "first_reported")
+    return {k: e.get(k) for k in keys}
+
+
 def export(store: Store) -> dict[str, Any]:
     """Everything in the store as one JSON-ready object; every top-level key present."""
     articles = []
@@ -97,7 +104,7 @@ def export(store: Store) -> dict[str, Any]:
         "articles": articles,
         "entities": [entity_record(e, where) for e in store.entities()],
         "quotes": [quote_record(q) for q in store.quotes()],
-        "events": [],
+        "events": [event_record(e) for e in store.events()],
         "claims": [],
         "stories": store.stories(),
         "reuse": [{"from": {"source": r["from_source"], "line": r["from_line"]},

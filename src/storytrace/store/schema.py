@@ -152,6 +152,16 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE INDEX article_stories_story ON article_stories (story);
     """,
+    # 6: the merged timeline: one row per event, its reports as JSON.
+    """
+    CREATE TABLE events (
+        id TEXT PRIMARY KEY,
+        earliest TEXT NOT NULL,
+        latest TEXT NOT NULL,
+        data TEXT NOT NULL
+    );
+    CREATE INDEX events_order ON events (earliest, latest);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

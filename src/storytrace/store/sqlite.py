@@ -353,6 +353,17 @@ class SQLiteStore:
                         "last": r["last"], "entities": [t[0] for t in top]})
         return out
 
+    def replace_events(self, events: list[dict[str, Any]]) -> None:
+        self.conn.execute("DELETE FROM events")
+        self.conn.executemany(
+            "INSERT INTO events (id, earliest, latest, data) VALUES (?, ?, ?, ?)",
+            [(e["id"], e["earliest"], e["latest"], json.dumps(e)) for e in events])
+
+    def events(self) -> list[dict[str, Any]]:
+        """The timeline as the last linking left it, in date order."""
+        return [json.loads(r[0]) for r in self.conn.execute(
+            "SELECT data FROM events ORDER BY earliest, latest, id")]
+
     def story_of(self) -> dict[str, str]:
         return dict(self.conn.execute("SELECT article_id, story FROM article_stories"))
 

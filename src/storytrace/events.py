@@ -1,0 +1,501 @@
+"""When: dated happenings, merged across articles into one sourced timeline.
+
+Two steps, as every stage. `find` runs per article on the parsed text: every
+date the time stage resolves, in a sentence that reports something happening
+(a verb or noun of `data/event_words.tsv` governs the date), becomes an event
+mention with its sentence, trigger and kind. `merge` runs over the corpus:
+mentions of one happening (compatible dates, the same kind, shared words,
+people and places) become one event with every source; mentions that tell the
+same happening with a different date are kept as conflicts, never dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from storytrace import timex
+from storytrace.entities.names import ascii_punct
+from storytrace.gazetteer import data_lines, stopwords
+from storytrace.nlp import ParsedArticle
+
+STAGE = "events"
+
+# Finest first: an event's date is its finest mention's.
+PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "season": 3, "quarter": 3, "year": 4,
+                  "decade": 5, "century": 6}
+# A dated sentence this short ("In May, she praised him.") borrows the next
+# sentence, when that one has no date of its own, for its words.
+SHORT_SENTENCE_WORDS = 12
+# Words shared (overlap coefficient of the content words) for two mentions of
+# compatible dates to be one event, and for two mentions a few days apart to
+# be one event told with conflicting dates.
+SAME_WORDS = 0.5
+CONFLICT_WORDS = 0.2
+CONFLICT_DAYS = 3
+# Prepositions that make a date the edge of a span, not the day of a happening.
+_SPAN_EDGE = re.compile(r"\b(?:since|until|till|through|by|before|after)\s+$", re.IGNORECASE)
+_PLURAL_SUBJECTS = frozenset({"they", "pair", "two", "couple", "duo", "both", "he", "she"})
+
+
+@functools.cache
+def event_words() -> dict[str, str]:
+    """Lemma -> kind of happening, from the data file."""
+    rows = [ln.split("\t") for ln in data_lines("event_words.tsv")]
+    return {r[0]: r[1] for r in rows[1:] if len(r) >= 2}
+
+
+@dataclass
+class Mention:
+    """One dated report of a happening in one article (offsets within its paragraph)."""
+
+    para: int
+    start: int  # the date expression
+    end: int
+    sent_start: int
+    sent_end: int
+    text: str  # the sentence (and the one it borrows)
+    timex: str
+    value: str
+    precision: str | None
+    earliest: str
+    latest: str
+    anchor: str
+    trigger: str
+    kind: str
+    words: list[str] = field(default_factory=list)
+    group_subject: bool = False
+
+
+def _trigger(tokens: Sequence[Any]) -> tuple[str, str] | None:
+    """The verb or event noun that a date expression's tokens hang from, with its kind.
+
+    The first event noun on the way up wins ("the June 3 premiere", "his divorce
+    in 2012"); a date that modifies a noun naming no happening ("the 2019
+    film") is no event; otherwise the governing verb, "happening" if the data
+    file does not know it.
+    """
+    words = event_words()
+    inside = {t.i for t in tokens}
+    t = next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), tokens[0])
+    for _ in range(10):
+        parent = t.head
+        if parent.i == t.i or parent.pos_ in ("VERB", "AUX"):
+            t = parent
+            break
+        if parent.pos_ in ("NOUN", "PROPN"):
+            lemma = parent.lemma_.lower()
+            if lemma in words:
+                return lemma, words[lemma]
+            if t.dep_ in _MODIFIER_DEPS:
+                return None
+        t = parent
+    verb = t
+    chain = [verb, *[c for c in verb.children if c.dep_ in ("xcomp", "dobj", "attr", "oprd",
+                                                           "acomp", "ccomp")]]
+    for c in chain:
+        lemma = c.lemma_.lower()
+        if lemma in words:
+            return lemma, words[lemma]
+    if verb.pos_ in ("VERB", "AUX"):
+        return verb.lemma_.lower(), "happening"
+    return None
+
+
+_MODIFIER_DEPS = frozenset({"compound", "amod", "nummod", "nmod", "poss"})
+_KEY_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM"})
+
+
+def _keywords(span: Any, skip: set[int]) -> list[str]:
+    """Lemmas of the span's content words, the date's own tokens left out."""
+    stop = stopwords()
+    out: dict[str, None] = {}
+    for t in span:
+        if t.i in skip or t.pos_ not in _KEY_POS or t.is_stop or t.ent_type_ == "PERSON":
+            continue
+        lemma = ascii_punct(t.lemma_.lower()).strip("'")
+        if len(lemma) > 2 and lemma not in stop and lemma not in ("say", "tell", "be"):
+            out.setdefault(lemma, None)
+    return list(out)
+
+
+def find(parsed: ParsedArticle, results: dict[str, Any] | None = None) -> list[Mention]:
+    """Event mentions of one article, in text order."""
+    a = parsed.article
+    if a.published is None or parsed.doc is None:
+        return []
+    body = a.body
+    offsets, pos = [], 0
+    for p in body:
+        offsets.append(pos)
+        pos += len(p.text) + 2
+    text = "\n\n".join(p.text for p in body)
+    blocked = _blocked_spans(results or {})
+    sentences = parsed.sentences()
+    by_para: dict[int, list[tuple[int, int]]] = {}
+    for para, s, e in sentences:
+        by_para.setdefault(para, []).append((s, e))
+    quoted = _quoted(body)
+    doc = parsed.doc
+    out: list[Mention] = []
+    spans: list[tuple[int, int]] = []  # token span of each mention's date
+    dated_sentences: set[tuple[int, int]] = set()
+    for tx in timex.tag(text, a.published):
+        k = max(i for i, o in enumerate(offsets) if o <= tx.start)
+        para, base = body[k].index, offsets[k]
+        s, e = tx.start - base, tx.end - base
+        sent = next(((ss, se) for ss, se in by_para.get(para, []) if ss <= s < se), None)
+        if sent is None:
+            continue
+        dated_sentences.add((para, sent[0]))
+        if not _eventful(tx, body[k].text, s, e, blocked.get(para, ()), quoted.get(para, ())):
+            continue
+        span = doc.char_span(parsed.starts[k] + s, parsed.starts[k] + e, alignment_mode="expand")
+        if span is None or not len(span):
+            continue
+        trig = _trigger(list(span))
+        if trig is None:
+            continue
+        spans.append((span.start, span.end))
+        subject = next((c for c in span.root.sent.root.children
+                        if c.dep_ in ("nsubj", "nsubjpass")), None)
+        group = subject is not None and subject.lemma_.lower() in _PLURAL_SUBJECTS
+        assert tx.earliest is not None and tx.latest is not None
+        out.append(Mention(para, s, e, sent[0], sent[1], body[k].text[sent[0]:sent[1]],
+                           tx.text, tx.value, tx.precision, tx.earliest.isoformat(),
+                           tx.latest.isoformat(), tx.anchor, trig[0], trig[1],
+                           group_subject=group))
+    kept = _drop_vaguer(out)
+    spans = [spans[i] for i in kept]
+    out = [out[i] for i in kept]
+    for i, m in enumerate(out):
+        k = next(j for j, p in enumerate(body) if p.index == m.para)
+        lo, hi = _segment(parsed, k, m, out, spans, i)
+        m.words = _keywords(doc[lo:hi], set(range(*spans[i])))
+    _borrow_next(out, body, by_para, dated_sentences, parsed)
+    return out
+
+
+def _segment(parsed: ParsedArticle, k: int, m: Mention, mentions: list[Mention],
+             spans: list[tuple[int, int]], i: int) -> tuple[int, int]:
+    """Tokens of the sentence that speak of this date, when the sentence has several:
+    from the date before to this one, or on to the next when little comes before.
+
+    "first seen in London in February, on her birthday in April and at a party
+    in May" gives each month its own words.
+    """
+    doc = parsed.doc
+    base = parsed.starts[k]
+    sent = doc.char_span(base + m.sent_start, base + m.sent_end, alignment_mode="expand")
+    lo, hi = sent.start, sent.end
+    same = [j for j, o in enumerate(mentions)
+            if (o.para, o.sent_start) == (m.para, m.sent_start)]
+    if len(same) < 2:
+        return lo, hi
+    pos = same.index(i)
+    start = spans[same[pos - 1]][1] if pos else lo
+    end = spans[same[pos + 1]][0] if pos + 1 < len(same) else hi
+    before = [t for t in doc[start:spans[i][0]] if t.is_alpha]
+    return (start, spans[i][1]) if len(before) >= 3 else (start, end)
+
+
+def _eventful(tx: timex.Timex, para_text: str, s: int, e: int,
+              blocked: Iterable[tuple[int, int]], quoted: Iterable[tuple[int, int]]) -> bool:
+    """A resolved date of a happening, in the writer's words, not a name or a span's edge."""
+    if tx.type not in ("DATE", "TIME") and not (tx.type == "DURATION" and tx.anchor == "text"):
+        return False
+    if tx.earliest is None or tx.latest is None or tx.value.endswith("_REF"):
+        return False
+    if tx.precision is None and tx.type != "DURATION":
+        return False
+    if any(bs < e and s < be for bs, be in blocked):  # "USA Today", "Entertainment Tonight"
+        return False
+    if any(qs <= s and e <= qe for qs, qe in quoted):
+        return False
+    return not _SPAN_EDGE.search(para_text[max(0, s - 12):s])
+
+
+def _blocked_spans(results: dict[str, Any]) -> dict[int, list[tuple[int, int]]]:
+    """Spans of names of outlets, works and platforms, where a date word is part of a name."""
+    out: dict[int, list[tuple[int, int]]] = {}
+    for ent in (results.get("entities") or {}).get("entities", []):
+        if ent.get("type") in ("OUTLET", "WORK", "PLATFORM"):
+            for para, s, e, *_ in ent.get("mentions", []):
+                out.setdefault(para, []).append((s, e))
+    return out
+
+
+def _quoted(paragraphs: Sequence[Any]) -> dict[int, list[tuple[int, int]]]:
+    from storytrace.quotes import quote_spans
+
+    return {p.index: [(s, e) for s, e, _, _ in quote_spans(p.text) if e - s > 40]
+            for p in paragraphs}
+
+
+def _drop_vaguer(mentions: list[Mention]) -> list[int]:
+    """In one sentence, a date inside another one's range says less: keep the finer.
+    Returns the positions kept."""
+    keep: list[int] = []
+    for i, m in enumerate(mentions):
+        rival = next((j for j in keep if (mentions[j].para, mentions[j].sent_start)
+                      == (m.para, m.sent_start) and mentions[j].earliest <= m.latest
+                      and m.earliest <= mentions[j].latest), None)
+        if rival is None:
+            keep.append(i)
+        elif _rank(m) < _rank(mentions[rival]):
+            keep[keep.index(rival)] = i
+    return sorted(keep)
+
+
+def _rank(m: Mention) -> int:
+    return PRECISION_RANK.get(m.precision or "", 9)
+
+
+def _borrow_next(mentions: list[Mention], body: Sequence[Any],
+                 by_para: dict[int, list[tuple[int, int]]],
+                 dated: set[tuple[int, int]], parsed: ParsedArticle) -> None:
+    order = [(p.index, s, e) for p in body for s, e in by_para.get(p.index, [])]
+    text_of = {p.index: p.text for p in body}
+    for m in mentions:
+        if len(m.text.split()) >= SHORT_SENTENCE_WORDS:
+            continue
+        at = next((i for i, (p, s, _) in enumerate(order) if (p, s) == (m.para, m.sent_start)),
+                  None)
+        if at is None or at + 1 >= len(order):
+            continue
+        p, s, e = order[at + 1]
+        if (p, s) not in dated:
+            m.text = f"{m.text} {text_of[p][s:e]}"
+            k = next(j for j, q in enumerate(body) if q.index == p)
+            nxt = parsed.doc.char_span(parsed.starts[k] + s, parsed.starts[k] + e,
+                                       alignment_mode="expand")
+            if nxt is not None:
+                m.words += [w for w in _keywords(nxt, set()) if w not in m.words]
+
+
+# --- the corpus step ------------------------------------------------------------------------
+
+
+@dataclass
+class _Item:
+    """A mention placed in the corpus: its article, and its people and places by entity id."""
+
+    m: Mention
+    article: str
+    source: str
+    published: dt.date | None
+    line: int
+    people: list[str]  # entity ids, in the order the text names them
+    places: list[str]
+    lo: dt.date
+    hi: dt.date
+
+
+@dataclass
+class Event:
+    """One happening, with every report of it."""
+
+    id: str
+    date: str
+    earliest: str
+    latest: str
+    precision: str | None
+    kind: str
+    summary: str
+    participants: list[str]
+    place: str | None
+    sources: list[str]
+    evidence: list[dict[str, Any]]
+    conflicts: list[str]
+    first_reported: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _overlap(a: Sequence[str], b: Sequence[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(set(a) & set(b)) / min(len(set(a)), len(set(b)))
+
+
+def _same(x: _Item, y: _Item) -> str | None:
+    """'same' when two mentions tell one happening, 'conflict' when they do with other dates.
+
+    Compatible dates and shared words, or one day, one kind and shared people,
+    make one event; so does "At the time" after the date it points back to.
+    Dates a few days apart make one event told two ways only when the people,
+    the place and some words are shared: two protests on consecutive days in
+    one city stay two events unless their words say otherwise.
+    """
+    compatible = x.lo <= y.hi and y.lo <= x.hi
+    words = _overlap(x.m.words, y.m.words)
+    shared_people = bool(set(x.people) & set(y.people))
+    disjoint_places = bool(x.places and y.places and not set(x.places) & set(y.places))
+    if compatible:
+        if words >= SAME_WORDS and not disjoint_places:
+            return "same"
+        if (x.article == y.article and y.m.anchor == "text" and x.m.value == y.m.value
+                and x.m.precision == y.m.precision == "day"):
+            return "same"
+        if (shared_people and not disjoint_places and (x.lo, x.hi) == (y.lo, y.hi)
+                and x.m.precision == y.m.precision == "day"):
+            return "same"  # one day, the same people
+        if (x.m.kind == y.m.kind != "happening" and shared_people and not disjoint_places
+                and (x.lo, x.hi) == (y.lo, y.hi)):
+            return "same"  # "a 2023 interview", "speaking with USA Today in 2023"
+        return None
+    near = min(abs((x.lo - y.hi).days), abs((y.lo - x.hi).days)) <= CONFLICT_DAYS
+    if (near and x.article != y.article and x.m.precision == y.m.precision == "day"
+            and x.m.kind == y.m.kind != "happening" and words >= CONFLICT_WORDS
+            and shared_people and set(x.places) & set(y.places)):
+        return "conflict"
+    return None
+
+
+def merge(items: list[_Item]) -> list[list[tuple[_Item, bool]]]:
+    """Groups of mentions (single link, in date order); the flag marks a conflicting date.
+
+    Read in order of their first day, a group whose every mention ended more
+    than CONFLICT_DAYS before the current one can take no more, so it leaves
+    the active list: the cost follows the number of events alive at a time.
+    """
+    items = sorted(items, key=lambda i: (i.lo, _rank(i.m), i.published or dt.date.min, i.source))
+    groups: list[list[tuple[_Item, bool]]] = []
+    active: list[tuple[int, dt.date]] = []  # (group index, its latest day)
+    horizon = dt.timedelta(days=CONFLICT_DAYS)
+    for it in items:
+        active = [(gi, hi) for gi, hi in active if hi >= it.lo - horizon]
+        best: tuple[int, bool] | None = None
+        for gi, _ in reversed(active):
+            verdicts = [_same(other, it) for other, _ in groups[gi]]
+            if "same" in verdicts:
+                best = (gi, False)
+                break
+            if "conflict" in verdicts and best is None:
+                best = (gi, True)
+        if best is None:
+            groups.append([(it, False)])
+            active.append((len(groups) - 1, it.hi))
+        else:
+            groups[best[0]].append((it, best[1]))
+            active = [(gi, max(hi, it.hi) if gi == best[0] else hi) for gi, hi in active]
+    return groups
+
+
+def _event(n: int, group: list[tuple[_Item, bool]], names: dict[str, str]) -> Event:
+    items = [i for i, _ in group]
+    # The date: the finest precision; among those, the one most articles give.
+    finest = min(_rank(i.m) for i in items)
+    votes = Counter((i.m.earliest, i.m.latest) for i in items if _rank(i.m) == finest)
+    support = {k: len({i.article for i in items if (i.m.earliest, i.m.latest) == k})
+               for k in votes}
+    lo, hi = max(support, key=lambda k: (support[k], votes[k], k))
+    chosen = next(i for i in items if (i.m.earliest, i.m.latest) == (lo, hi))
+    conflicts = []
+    for i in items:
+        if i.m.latest < lo or i.m.earliest > hi:
+            conflicts.append(f"{i.source} (line {i.line}) dates it to {i.m.value} "
+                             f"({i.m.timex!r})")
+    first = min(items, key=lambda i: (i.published or dt.date.max, i.source, i.line))
+    people = Counter(p for i in items for p in i.people)
+    places = Counter(p for i in items for p in i.places)
+    kinds = Counter(i.m.kind for i in items)
+    sources = list(dict.fromkeys(i.source for i in sorted(
+        items, key=lambda i: (i.published or dt.date.max, i.source))))
+    evidence = [{"source": i.source, "line": i.line, "published": i.published.isoformat()
+                 if i.published else None, "text": i.m.text, "date": i.m.value,
+                 "expression": i.m.timex}
+                for i in sorted(items, key=lambda i: (i.published or dt.date.max, i.source,
+                                                      i.line))]
+    return Event(
+        id=f"v{n}", date=chosen.m.value if chosen.m.precision else lo,
+        earliest=lo, latest=hi, precision=chosen.m.precision,
+        kind=kinds.most_common(1)[0][0],
+        summary=_summary(chosen if _rank(chosen.m) <= _rank(first.m) else first),
+        participants=[names.get(p, p) for p, _ in people.most_common()],
+        place=names.get(max(places.items(), key=lambda kv: kv[1])[0]) if places else None,
+        sources=sources, evidence=evidence, conflicts=conflicts,
+        first_reported=first.published.isoformat() if first.published else None)
+
+
+def _summary(item: _Item) -> str:
+    text = " ".join(item.m.text.split())
+    return text if len(text) <= 240 else text[:237].rsplit(" ", 1)[0] + " …"
+
+
+def timeline(store: Any, *, as_of: dt.date | None = None,
+             articles: set[str] | None = None, entity: str | None = None) -> list[Event]:
+    """The merged events of the stored articles, in date order.
+
+    `as_of` keeps only what had been published by that day (the merge is re-run
+    on those articles, so dates and conflicts are what a reader knew then);
+    `articles` restricts to a set of article ids (a story); `entity` to events
+    with that entity (id or name) among their participants or place.
+    """
+    names = {e.id: e.name for e in store.entities()}
+    types = {e.id: e.type for e in store.entities()}
+    items: list[_Item] = []
+    for ref, data in store.stage_results(STAGE):
+        if articles is not None and ref.id not in articles:
+            continue
+        if as_of is not None and (ref.published is None or ref.published > as_of):
+            continue
+        if not data:
+            continue
+        lines = {p.index: p.line for p in (store.article(ref.id).paragraphs)}
+        mentions = store.mentions_of_article(ref.id)
+        for d in data:
+            m = Mention(**d)
+            people, places = _participants(m, mentions, types)
+            items.append(_Item(m, ref.id, ref.source, ref.published, lines.get(m.para, 0),
+                               people, places, dt.date.fromisoformat(m.earliest),
+                               dt.date.fromisoformat(m.latest)))
+    groups = merge(items)
+    groups.sort(key=lambda g: (min(i.lo for i, _ in g), max(i.hi for i, _ in g)))
+    events = [_event(n, g, names) for n, g in enumerate(groups, 1)]
+    events.sort(key=lambda e: (e.earliest, e.latest, e.id))
+    for n, e in enumerate(events, 1):
+        e.id = f"v{n}"
+    if entity:
+        want = entity.lower()
+        events = [e for e in events
+                  if any(want in (p.lower(), k.lower()) for k, p in names.items()
+                         if p in e.participants or p == e.place)
+                  or any(want == p.lower() for p in e.participants)]
+    return events
+
+
+def _participants(m: Mention, mentions: list[tuple[int, int, int, str, str]],
+                  types: dict[str, str]) -> tuple[list[str], list[str]]:
+    """People and places named in the mention's sentence; for "they" or "the pair" with
+    no one named, the people of the sentences just before."""
+    here = [eid for para, s, _e, eid, _ in mentions
+            if para == m.para and m.sent_start <= s < m.sent_end]
+    people = list(dict.fromkeys(e for e in here if types.get(e) == "PERSON"))
+    places = list(dict.fromkeys(e for e in here if types.get(e) == "PLACE"))
+    if m.group_subject:
+        before = [(para, s, eid) for para, s, _e, eid, _ in mentions
+                  if types.get(eid) == "PERSON" and (para, s) < (m.para, m.sent_start)]
+        if before:
+            last_para = before[-1][0]
+            people += [eid for para, _s, eid in before if para == last_para and eid not in people]
+    return people, places
+
+
+def find_dict(parsed: ParsedArticle, ctx: Any = None, results: dict[str, Any] | None = None
+              ) -> list[dict[str, Any]]:
+    """The per-article step as the pipeline stores it."""
+    return [asdict(m) for m in find(parsed, results)]
+
+
+def relink(store: Any) -> list[Event]:
+    """Merge every article's event mentions again and store the timeline."""
+    events = timeline(store)
+    store.replace_events([e.to_dict() for e in events])
+    return events

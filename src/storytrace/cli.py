@@ -340,6 +340,84 @@ def quotes(
 
 
 @command
+def timeline(
+    db: DbOption = DEFAULT_DB,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Only what had been published by "
+                                              "this day (YYYY-MM-DD).")] = None,
+    entity: Annotated[str | None, typer.Option(help="Only events with this person or place "
+                                               "(any alias).")] = None,
+    story: Annotated[str | None, typer.Option(help="Only this story (see 'storytrace stories').")
+                     ] = None,
+    format: Annotated[str, typer.Option("--format", help="table, markdown or json.")] = "table",
+) -> None:
+    """The story in date order: each event with its date, people, sources and conflicts.
+
+    Example:
+        storytrace timeline --db story.db --entity "de Armas" --format markdown
+    """
+    if format not in ("table", "markdown", "json"):
+        raise typer.BadParameter(f"{format!r}: expected table, markdown or json")
+    day = _date(as_of)
+    _require(db)
+    with _open(db) as st:
+        events = st.timeline(as_of=day, entity=entity, story=story)
+    if format == "json":
+        sys.stdout.write(json.dumps(events, ensure_ascii=False, indent=2) + "\n")
+        return
+    if format == "markdown":
+        sys.stdout.write(timeline_markdown(events))
+        return
+    if not events:
+        out.print("no events")
+        return
+    table = Table("date", "what", "sources", box=None, show_lines=True)
+    table.columns[0].no_wrap = True
+    table.columns[2].overflow = "fold"
+    for e in events:
+        srcs = "\n".join(dict.fromkeys(f"{v['source']}:{v['line']}" for v in e["evidence"]))
+        who = ", ".join(e["participants"])
+        what = e["summary"] + (f"\n— {who}" if who else "") + (
+            f" in {e['place']}" if e.get("place") else "")
+        what += "".join(f"\n[!] {c}" for c in e["conflicts"])
+        table.add_row(_when(e), what, srcs)
+    out.print(table, markup=False)
+
+
+def _when(e: dict[str, Any]) -> str:
+    value = str(e["date"])
+    return value if e.get("precision") in ("day", None) else f"{value} ({e['precision']})"
+
+
+def timeline_markdown(events: list[dict[str, Any]]) -> str:
+    """The timeline as Markdown, a heading per month, each line sourced.
+
+    >>> print(timeline_markdown([{"date": "2025-02-13", "earliest": "2025-02-13",
+    ...     "precision": "day", "summary": "They met.", "participants": ["A B"],
+    ...     "place": None, "evidence": [{"source": "a.txt", "line": 3}], "conflicts": []}]))
+    ## 2025-02
+    <BLANKLINE>
+    - **2025-02-13** They met. (A B) [a.txt:3]
+    <BLANKLINE>
+    """
+    lines: list[str] = []
+    month = None
+    for e in events:
+        m = str(e["earliest"])[:7] if e.get("precision") in ("day", "week", "month") \
+            else str(e["earliest"])[:4]
+        if m != month:
+            if lines:
+                lines.append("")
+            lines += [f"## {m}", ""]
+            month = m
+        who = f" ({', '.join(e['participants'])})" if e["participants"] else ""
+        where = f" in {e['place']}" if e.get("place") else ""
+        srcs = ", ".join(f"{v['source']}:{v['line']}" for v in e["evidence"])
+        lines.append(f"- **{_when(e)}** {e['summary']}{who}{where} [{srcs}]")
+        lines += [f"  - conflict: {c}" for c in e["conflicts"]]
+    return "\n".join(lines) + "\n" if lines else "no events\n"
+
+
+@command
 def quote(
     origin: Annotated[str, typer.Argument(help="Origin id from 'storytrace quotes'.",
                                           metavar="ORIGIN")],

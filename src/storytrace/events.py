@@ -39,8 +39,10 @@ SAME_WORDS = 0.5
 CONFLICT_WORDS = 0.2
 CONFLICT_DAYS = 3
 # Prepositions that make a date the edge of a span, not the day of a happening.
-_SPAN_EDGE = re.compile(r"\b(?:since|until|till|through|by|before|after)\s+$", re.IGNORECASE)
-_PLURAL_SUBJECTS = frozenset({"they", "pair", "two", "couple", "duo", "both", "he", "she"})
+_SPAN_EDGE = re.compile(r"\b(?:until|till|through|by|before|after)\s+$", re.IGNORECASE)
+_SINCE = re.compile(r"\bsince\s+$", re.IGNORECASE)
+_PLURAL_SUBJECTS = frozenset({"they", "pair", "two", "couple", "duo", "both"})
+_SINGLE_SUBJECTS = frozenset({"he", "she"})
 
 
 @functools.cache
@@ -70,6 +72,7 @@ class Mention:
     kind: str
     words: list[str] = field(default_factory=list)
     group_subject: bool = False
+    pronoun_subject: str = ""  # "he" or "she"
 
 
 def _trigger(tokens: Sequence[Any]) -> tuple[str, str] | None:
@@ -96,8 +99,10 @@ def _trigger(tokens: Sequence[Any]) -> tuple[str, str] | None:
                 return None
         t = parent
     verb = t
+    # The verb, its complements, then its subject ("a hearing will be held June 27").
     chain = [verb, *[c for c in verb.children if c.dep_ in ("xcomp", "dobj", "attr", "oprd",
-                                                           "acomp", "ccomp")]]
+                                                           "acomp", "ccomp")],
+             *[c for c in verb.children if c.dep_ in ("nsubjpass", "nsubj")]]
     for c in chain:
         lemma = c.lemma_.lower()
         if lemma in words:
@@ -164,12 +169,13 @@ def find(parsed: ParsedArticle, results: dict[str, Any] | None = None) -> list[M
         spans.append((span.start, span.end))
         subject = next((c for c in span.root.sent.root.children
                         if c.dep_ in ("nsubj", "nsubjpass")), None)
-        group = subject is not None and subject.lemma_.lower() in _PLURAL_SUBJECTS
+        lemma = subject.lemma_.lower() if subject is not None else ""
         assert tx.earliest is not None and tx.latest is not None
         out.append(Mention(para, s, e, sent[0], sent[1], body[k].text[sent[0]:sent[1]],
                            tx.text, tx.value, tx.precision, tx.earliest.isoformat(),
                            tx.latest.isoformat(), tx.anchor, trig[0], trig[1],
-                           group_subject=group))
+                           group_subject=lemma in _PLURAL_SUBJECTS,
+                           pronoun_subject=lemma if lemma in _SINGLE_SUBJECTS else ""))
     kept = _drop_vaguer(out)
     spans = [spans[i] for i in kept]
     out = [out[i] for i in kept]
@@ -217,7 +223,12 @@ def _eventful(tx: timex.Timex, para_text: str, s: int, e: int,
         return False
     if any(qs <= s and e <= qe for qs, qe in quoted):
         return False
-    return not _SPAN_EDGE.search(para_text[max(0, s - 12):s])
+    if tx.type == "TIME" and tx.anchor == "text":
+        return False  # "the 5:40 p.m. sailing": a clock time on whatever day came last
+    before = para_text[max(0, s - 12):s]
+    if _SINCE.search(before):
+        return tx.anchor != "text"  # "since 1911" starts something; "since then" does not
+    return not _SPAN_EDGE.search(before)
 
 
 def _blocked_spans(results: dict[str, Any]) -> dict[int, list[tuple[int, int]]]:
@@ -346,14 +357,22 @@ def _same(x: _Item, y: _Item) -> str | None:
         if (shared_people and not disjoint_places and (x.lo, x.hi) == (y.lo, y.hi)
                 and x.m.precision == y.m.precision == "day"):
             return "same"  # one day, the same people
-        if (x.m.kind == y.m.kind != "happening" and shared_people and not disjoint_places
-                and (x.lo, x.hi) == (y.lo, y.hi)):
+        if (x.m.kind == y.m.kind != "happening" and not disjoint_places
+                and (x.lo, x.hi) == (y.lo, y.hi)
+                and (shared_people or (not (x.people or y.people) and words >= CONFLICT_WORDS))):
             return "same"  # "a 2023 interview", "speaking with USA Today in 2023"
+        inside = x.lo <= y.lo <= y.hi <= x.hi or y.lo <= x.lo <= x.hi <= y.hi
+        if (inside and x.m.trigger == y.m.trigger and words >= CONFLICT_WORDS
+                and not disjoint_places and (shared_people or not (x.people or y.people))):
+            return "same"  # "announced the agreement in April", "announced yesterday"
         return None
     near = min(abs((x.lo - y.hi).days), abs((y.lo - x.hi).days)) <= CONFLICT_DAYS
-    if (near and x.article != y.article and x.m.precision == y.m.precision == "day"
-            and x.m.kind == y.m.kind != "happening" and words >= CONFLICT_WORDS
-            and shared_people and set(x.places) & set(y.places)):
+    kinds = x.m.kind == y.m.kind or "happening" in (x.m.kind, y.m.kind)
+    people = shared_people or not (x.people and y.people)
+    if (near and x.article != y.article and x.m.precision == y.m.precision == "day" and kinds
+            and people and not disjoint_places
+            and (words >= 2 * CONFLICT_WORDS or (words >= CONFLICT_WORDS
+                                                 and set(x.places) & set(y.places)))):
         return "conflict"
     return None
 
@@ -395,7 +414,10 @@ def _event(n: int, group: list[tuple[_Item, bool]], names: dict[str, str]) -> Ev
     votes = Counter((i.m.earliest, i.m.latest) for i in items if _rank(i.m) == finest)
     support = {k: len({i.article for i in items if (i.m.earliest, i.m.latest) == k})
                for k in votes}
-    lo, hi = max(support, key=lambda k: (support[k], votes[k], k))
+    first_told = {k: min((i.published or dt.date.max).toordinal() for i in items
+                         if (i.m.earliest, i.m.latest) == k) for k in votes}
+    # Most articles win; on a tie, the date reported first.
+    lo, hi = max(support, key=lambda k: (support[k], votes[k], -first_told[k], k))
     chosen = next(i for i in items if (i.m.earliest, i.m.latest) == (lo, hi))
     conflicts = []
     for i in items:
@@ -403,6 +425,9 @@ def _event(n: int, group: list[tuple[_Item, bool]], names: dict[str, str]) -> Ev
             conflicts.append(f"{i.source} (line {i.line}) dates it to {i.m.value} "
                              f"({i.m.timex!r})")
     first = min(items, key=lambda i: (i.published or dt.date.max, i.source, i.line))
+    # The summary: of the reports that give the event's date, the one with most to say.
+    told = max((i for i in items if (i.m.earliest, i.m.latest) == (lo, hi)),
+               key=lambda i: (len(i.m.words), -(i.published or dt.date.max).toordinal()))
     people = Counter(p for i in items for p in i.people)
     places = Counter(p for i in items for p in i.places)
     kinds = Counter(i.m.kind for i in items)
@@ -414,14 +439,20 @@ def _event(n: int, group: list[tuple[_Item, bool]], names: dict[str, str]) -> Ev
                 for i in sorted(items, key=lambda i: (i.published or dt.date.max, i.source,
                                                       i.line))]
     return Event(
-        id=f"v{n}", date=chosen.m.value if chosen.m.precision else lo,
+        id=f"v{n}", date=_date_value(chosen.m, lo),
         earliest=lo, latest=hi, precision=chosen.m.precision,
         kind=kinds.most_common(1)[0][0],
-        summary=_summary(chosen if _rank(chosen.m) <= _rank(first.m) else first),
+        summary=_summary(told),
         participants=[names.get(p, p) for p, _ in people.most_common()],
         place=names.get(max(places.items(), key=lambda kv: kv[1])[0]) if places else None,
         sources=sources, evidence=evidence, conflicts=conflicts,
         first_reported=first.published.isoformat() if first.published else None)
+
+
+def _date_value(m: Mention, lo: str) -> str:
+    """ISO date for a day, YYYY-MM for a month, YYYY for a year; else the TIMEX3 value."""
+    cut = {"day": 10, "month": 7, "year": 4}.get(m.precision or "")
+    return lo[:cut] if cut else m.value
 
 
 def _summary(item: _Item) -> str:
@@ -438,8 +469,10 @@ def timeline(store: Any, *, as_of: dt.date | None = None,
     `articles` restricts to a set of article ids (a story); `entity` to events
     with that entity (id or name) among their participants or place.
     """
-    names = {e.id: e.name for e in store.entities()}
-    types = {e.id: e.type for e in store.entities()}
+    ents = store.entities()
+    names = {e.id: e.name for e in ents}
+    types = {e.id: e.type for e in ents}
+    genders = {e.id: e.gender for e in ents}
     items: list[_Item] = []
     for ref, data in store.stage_results(STAGE):
         if articles is not None and ref.id not in articles:
@@ -452,7 +485,7 @@ def timeline(store: Any, *, as_of: dt.date | None = None,
         mentions = store.mentions_of_article(ref.id)
         for d in data:
             m = Mention(**d)
-            people, places = _participants(m, mentions, types)
+            people, places = _participants(m, mentions, types, genders)
             items.append(_Item(m, ref.id, ref.source, ref.published, lines.get(m.para, 0),
                                people, places, dt.date.fromisoformat(m.earliest),
                                dt.date.fromisoformat(m.latest)))
@@ -472,19 +505,25 @@ def timeline(store: Any, *, as_of: dt.date | None = None,
 
 
 def _participants(m: Mention, mentions: list[tuple[int, int, int, str, str]],
-                  types: dict[str, str]) -> tuple[list[str], list[str]]:
-    """People and places named in the mention's sentence; for "they" or "the pair" with
-    no one named, the people of the sentences just before."""
+                  types: dict[str, str], genders: dict[str, str | None]
+                  ) -> tuple[list[str], list[str]]:
+    """People and places named in the mention's sentence; for a subject "they" or "the
+    pair", the people of the paragraph before too; for "she" or "he", the last person
+    of that gender named before."""
     here = [eid for para, s, _e, eid, _ in mentions
             if para == m.para and m.sent_start <= s < m.sent_end]
     people = list(dict.fromkeys(e for e in here if types.get(e) == "PERSON"))
     places = list(dict.fromkeys(e for e in here if types.get(e) == "PLACE"))
-    if m.group_subject:
-        before = [(para, s, eid) for para, s, _e, eid, _ in mentions
-                  if types.get(eid) == "PERSON" and (para, s) < (m.para, m.sent_start)]
-        if before:
-            last_para = before[-1][0]
-            people += [eid for para, _s, eid in before if para == last_para and eid not in people]
+    before = [(para, s, eid) for para, s, _e, eid, _ in mentions
+              if types.get(eid) == "PERSON" and (para, s) < (m.para, m.sent_start)]
+    if m.pronoun_subject:
+        want = "f" if m.pronoun_subject == "she" else "m"
+        who = next((eid for _p, _s, eid in reversed(before) if genders.get(eid) == want), None)
+        if who and who not in people:
+            people.insert(0, who)
+    elif m.group_subject and before:
+        last_para = before[-1][0]
+        people += [eid for para, _s, eid in before if para == last_para and eid not in people]
     return people, places
 
 

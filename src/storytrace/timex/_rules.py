@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from storytrace.timex._dates import PRECISIONS, Point, coarser, holiday, nearest_year, shift
 from storytrace.timex._lexicon import Lexicon, alternation, lexicon
 
+_CLAUSE_MARKS = (",", ";", "\u2014", "\u2013", " - ", "(", ")")
+
 
 @dataclass
 class Found:
@@ -44,12 +46,24 @@ class Context:
         """future, past or nearest, from the lexical cues of the sentence around a span."""
         if _SINCE_BEFORE.search(self.before(start, 12)):
             return "past"
-        sent = self.lex.neutral.sub(" ", self.sentence(start, end))
-        if self.lex.future.search(sent):
-            return "future"
-        if self.lex.past.search(sent):
-            return "past"
+        # The clause first ("Corvane, which agreed in April, said it would …": April
+        # is past), then the whole sentence.
+        for text in (self.clause(start, end), self.sentence(start, end)):
+            words = self.lex.neutral.sub(" ", text)
+            if self.lex.future.search(words):
+                return "future"
+            if self.lex.past.search(words):
+                return "past"
         return "nearest"
+
+    def clause(self, start: int, end: int) -> str:
+        """The words around a span up to the nearest comma, semicolon, dash or bracket."""
+        i = bisect.bisect_right(self.starts, start) - 1
+        s = self.starts[i]
+        e = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.text)
+        left = max((self.text.rfind(c, s, start) for c in _CLAUSE_MARKS), default=-1)
+        rights = [j for j in (self.text.find(c, end, e) for c in _CLAUSE_MARKS) if j >= 0]
+        return self.text[max(left + 1, s):start] + " " + self.text[end:min(rights, default=e)]
 
     def before(self, start: int, n: int = 30) -> str:
         return self.text[max(0, start - n):start].lower()

@@ -1,0 +1,123 @@
+"""Events: dated happenings from invented articles, merged across articles with sources,
+conflicts kept, relative dates chained, and the timeline as of a day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import storytrace
+from storytrace.cli import app
+from storytrace.models import Article
+from tests.conftest import SAMPLE
+
+
+def article(source: str, day: str, *paragraphs: str, outlet: str = "The Test Gazette") -> Article:
+    return Article.build(source=source, published=dt.date.fromisoformat(day),
+                         paragraphs=[(2 * i + 1, p) for i, p in enumerate(paragraphs)],
+                         outlet=outlet)
+
+
+A = article(
+    "a.txt", "2024-09-20",
+    "Harriet Vossberg and Milan Okafor were spotted having dinner at the Copper Kettle "
+    "restaurant in Lisbon on Sept. 14, diners said.",
+    "Two days later, Vossberg and Okafor were seen boarding a ferry to Porto together.",
+    "Vossberg starred in the 2019 film \"Salt Roads\" before moving into directing.",
+)
+B = article(
+    "b.txt", "2024-09-25",
+    "Harriet Vossberg and Milan Okafor had dinner at the Copper Kettle restaurant in "
+    "Lisbon on Sept. 15, according to a waiter who served them.",
+    "The director will screen her new documentary in Madrid on Oct. 3.",
+    outlet="Daily Courier of Tests",
+)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> storytrace.Corpus:
+    db = tmp_path_factory.mktemp("ev") / "s.db"
+    st = storytrace.open(db)
+    st.ingest([A, B])
+    return st
+
+
+def _on(events: list[dict], day: str) -> list[dict]:
+    return [e for e in events if e["earliest"] <= day <= e["latest"]]
+
+
+def test_one_happening_told_twice_is_one_event_with_its_conflict(corpus: storytrace.Corpus
+                                                                 ) -> None:
+    events = corpus.timeline()
+    dinner = [e for e in events if "Copper Kettle" in " ".join(v["text"] for v in e["evidence"])]
+    assert len(dinner) == 1
+    e = dinner[0]
+    assert e["sources"] == ["a.txt", "b.txt"]
+    assert e["date"] == "2024-09-14"  # the first report's date; the other is a conflict
+    assert len(e["conflicts"]) == 1 and "b.txt" in e["conflicts"][0] and "2024-09-15" in \
+        e["conflicts"][0]
+    assert set(e["participants"]) >= {"Harriet Vossberg", "Milan Okafor"}
+    assert e["place"] == "Lisbon"
+
+
+def test_relative_date_chains_on_the_date_before_it(corpus: storytrace.Corpus) -> None:
+    ferry = _on(corpus.timeline(), "2024-09-16")
+    assert ferry and "ferry" in ferry[0]["summary"]
+    assert ferry[0]["precision"] == "day"
+
+
+def test_a_title_year_is_not_an_event_and_the_future_is(corpus: storytrace.Corpus) -> None:
+    events = corpus.timeline()
+    assert not [e for e in events if e["date"] == "2019"]
+    screening = _on(events, "2024-10-03")
+    assert screening and screening[0]["kind"] == "premiere"
+
+
+def test_as_of_shows_only_what_was_published(corpus: storytrace.Corpus) -> None:
+    before = corpus.timeline(as_of="2024-09-21")
+    dinner = _on(before, "2024-09-14")
+    assert dinner and dinner[0]["sources"] == ["a.txt"] and not dinner[0]["conflicts"]
+    assert not _on(before, "2024-10-03")
+
+
+def test_entity_filter_takes_aliases(corpus: storytrace.Corpus) -> None:
+    mine = corpus.timeline(entity="Okafor")
+    assert mine and all("Milan Okafor" in e["participants"] for e in mine)
+    assert len(mine) < len(corpus.timeline())
+
+
+def test_export_and_cli_show_the_events(corpus: storytrace.Corpus) -> None:
+    exported = corpus.export()["events"]
+    assert [e["date"] for e in exported] == [e["date"] for e in corpus.timeline()]
+    assert all(e["evidence"] and e["evidence"][0]["line"] for e in exported)
+    path = corpus.store.path
+    r = CliRunner().invoke(app, ["timeline", "--db", str(path), "--format", "json"])
+    assert r.exit_code == 0 and json.loads(r.stdout)[0]["id"] == "v1"
+    r = CliRunner().invoke(app, ["timeline", "--db", str(path), "--format", "markdown"])
+    assert r.exit_code == 0 and "## 2024-09" in r.stdout and "a.txt:1" in r.stdout
+    r = CliRunner().invoke(app, ["timeline", "--db", str(path), "--format", "csv"])
+    assert r.exit_code != 0
+
+
+def test_seeds_timeline_reads_as_the_story(seeds_dir: Path, tmp_path: Path) -> None:
+    with storytrace.open(tmp_path / "s.db") as st:
+        st.ingest([seeds_dir])
+        events = st.timeline()
+    dated = [e["earliest"] for e in events if e["earliest"] >= "2025-01-01"]
+    assert dated == sorted(dated) and dated[0] >= "2025-02-01" and dated[-1] <= "2025-07-31"
+    soho = [e for e in events if e["date"] == "2025-02-13"]
+    assert len(soho) == 1 and len(soho[0]["sources"]) >= 3 and soho[0]["conflicts"]
+
+
+def test_sample_corpus_keeps_its_conflicting_dates(tmp_path: Path) -> None:
+    with storytrace.open(tmp_path / "s.db") as st:
+        st.ingest([SAMPLE])
+        events = st.timeline()
+    assert any(e["conflicts"] for e in events)
+    # "Three weeks earlier" is counted from the hearing the sentence before dates.
+    suit = [e for e in events if "filed suit" in e["summary"]]
+    assert suit and suit[0]["earliest"] == "2025-06-06"

@@ -519,14 +519,18 @@ def _cue_span(d: _Doc, cue: Any, quote_start: int, end: int = 0) -> list[Any]:
 # Words right before a cue that PolNeAR counts in it: "has said", "is calling",
 # "also noted", "will tell", "did not say".
 CUE_LEFT_DEPS = frozenset(("aux", "auxpass", "neg", "advmod"))
+# Clauses to climb from a cue without a subject to the one that has it:
+# "Smith went on to say" (say -> went), "…, adding that" (adding -> said).
+SUBJECT_CLIMB = 4
+CLIMB_DEPS = frozenset(("advcl", "conj", "xcomp", "ccomp", "pcomp", "prep"))
 # Entity types of words that are never the one who spoke ("Tuesday", "p.m.").
 NOT_SPEAKER_ENTS = frozenset(("DATE", "TIME", "CARDINAL", "PERCENT", "MONEY", "QUANTITY",
                               "ORDINAL"))
 
 
 def _breaks(doc: Any, lo: int, hi: int) -> bool:
-    """Whether a paragraph break lies between tokens lo and hi."""
-    return any("\n" in doc[k].text_with_ws for k in range(lo, hi))
+    """Whether a line break lies between tokens lo and hi (spaCy makes it a token)."""
+    return hi > lo and "\n" in doc[lo:hi].text_with_ws
 
 
 def _subject(cue: Any, outside: list[Any]) -> Any:
@@ -535,8 +539,12 @@ def _subject(cue: Any, outside: list[Any]) -> Any:
     A subject inside the quotation is the quote's own words, not its speaker.
     """
     subj = [c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass")]
-    if not subj and cue.dep_ in ("advcl", "conj", "xcomp", "ccomp") and cue.head.i != cue.i:
-        subj = [c for c in cue.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+    verb = cue
+    for _ in range(SUBJECT_CLIMB):  # "…, saying …", "went on to say …": the clause's subject
+        if subj or verb.dep_ not in CLIMB_DEPS or verb.head.i == verb.i:
+            break
+        verb = verb.head
+        subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     if outside:
         allowed = {t.i for t in outside}
         subj = [c for c in subj if c.i in allowed]
@@ -551,8 +559,8 @@ def _subject(cue: Any, outside: list[Any]) -> Any:
 
 def _cue(outside: list[Any], quote_start: int) -> Any:
     """The speech verb nearest the quotation, outside it, in the same sentence."""
-    verbs = [t for t in outside
-             if t.lemma_.lower() in speech_verbs() and t.tag_.startswith("VB")]
+    verbs = [t for t in outside  # not the adjective "so-called"
+             if t.lemma_.lower() in speech_verbs() and t.tag_.startswith("VB") and t.dep_ != "amod"]
     if not verbs:
         verbs = [t for t in outside if t.lower_ in ("according",)]
     if not verbs:
@@ -575,7 +583,9 @@ def _speaker(d: _Doc, q: LocalQuote, subj: Any, people: list[tuple[int, int, Loc
         hi = subj.doc[after].idx + 1  # "Jane Doe, the mayor," ends with its comma
     para, rel = d.locate(lo)
     q.speaker = [para, rel, rel + (hi - lo), d.text[lo:hi]]
-    inside = [m for m in people if m[0] >= lo and m[1] <= hi]
+    first = bisect.bisect_left(people, lo, key=lambda m: m[0])
+    last = bisect.bisect_left(people, hi, lo=first, key=lambda m: m[0])
+    inside = [m for m in people[first:last] if m[1] <= hi]
     if subj.lower_ in ("who", "that") and subj.head.dep_ == "relcl" and not inside:
         # "Smith, who said …": the name the relative clause hangs on.
         ante = subj.head.head

@@ -128,13 +128,15 @@ def _parenthetical(d: _Doc, verb: Any) -> tuple[int, int, tuple[int, int]] | Non
         right += 1  # "said Friday", "said in an interview"
     if left < 1 or right >= len(doc) - 1 or doc[left].text != "," or doc[right].text != ",":
         return None
+    if doc[right + 1].text in QUOTE_MARKS or doc[left - 1].text in QUOTE_MARKS:
+        return None  # 'X said, "…"' and '"…," X said, …' introduce quotations
     _, s0, s1 = d.sentence(verb.idx)
     if not (s0 < doc[left].idx and doc[right].idx + 1 < s1):
         return None
     span = doc.char_span(s0, s1, alignment_mode="expand")
     if span is None:
         return None
-    return span.start, span.end, (doc[left].idx, doc[right].idx + 1)
+    return span.start, span.end, (doc[left].idx, doc[right + 1].idx)
 
 
 def _candidates(doc: Any, verbs: frozenset[str]) -> list[Any]:

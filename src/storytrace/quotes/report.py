@@ -25,6 +25,9 @@ OBJECT_DEPS = frozenset(("dobj", "oprd", "prep", "xcomp", "attr", "acomp", "dati
 STANCE_DEPS = frozenset(("dobj", "xcomp", "dative"))
 # Words after a cue set off by commas that still belong to it: ", he said on Friday,".
 PARENTHESIS_TAIL = 6
+# Clauses set off by a comma at a statement's end that PolNeAR leaves out of it:
+# "…, who is 70" (not "…, because …", which it keeps).
+TRAILING_DEPS = frozenset(("relcl",))
 # What may lie between a clause the parse cut short and the quotation that ends it.
 FOLLOWING_QUOTE = re.compile(r"\s*(?:,\s*)?(?:(?:and|but|or)\s+)?[“\"]")
 QUOTE_MARKS = "\"“”"
@@ -225,7 +228,7 @@ def _trim(span: Any) -> list[Any]:
     if toks and toks[0].dep_ == "cc":
         toks.pop(0)
     for t in toks:
-        if t.dep_ == "relcl" and t.left_edge.i > toks[0].i \
+        if t.dep_ in TRAILING_DEPS and t.left_edge.i > toks[0].i \
                 and t.doc[t.left_edge.i - 1].text == "," and t.right_edge.i >= toks[-1].i - 1:
             toks = [x for x in toks if x.i < t.left_edge.i - 1]
             break

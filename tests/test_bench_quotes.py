@@ -86,6 +86,28 @@ def test_quote_subset_ignores_predictions_paired_outside_it() -> None:
     assert (c["all.lenient.tp"], c["all.lenient.fp"], c["all.lenient.fn"]) == (2, 0, 0)
 
 
+def test_unpaired_prediction_without_quote_marks_is_a_false_alarm_only_in_all() -> None:
+    gold = [att(0, 10)]
+    reported = bq.Attribution(content=bq.chars([(50, 60)]), quote=False)
+    c = bq.score_article(gold, [att(0, 10), reported])
+    assert (c["quote.lenient.tp"], c["quote.lenient.fp"]) == (1, 0)
+    assert (c["all.lenient.tp"], c["all.lenient.fp"]) == (1, 1)
+    quoted = bq.Attribution(content=bq.chars([(50, 60)]), quote=True)
+    assert bq.score_article(gold, [att(0, 10), quoted])["quote.lenient.fp"] == 1
+
+
+def test_reported_statement_parts_are_tagged_around_the_cue() -> None:
+    text = "Sales fell, she said, after the storm."
+    offs = [(0, 5), (6, 10), (10, 11), (12, 15), (16, 20), (20, 21), (22, 27), (28, 31),
+            (32, 37), (37, 38)]
+    q = {"para": 0, "start": 0, "end": 37, "parts": [[0, 10], [22, 37]],
+         "cue_span": [0, 16, 20], "speaker": [0, 12, 15, "she"]}
+    claims = bc.quote_claims(q, {0: text}, [0], [offs], whole=True)
+    labels = bc.tag(len(offs), claims[0])
+    assert labels == ["B-content", "I-content", "O", "B-source", "B-cue", "O",
+                      "B-content", "I-content", "I-content", "O"]
+
+
 def test_gold_without_content_is_left_out() -> None:
     gold = [bq.Attribution(content=frozenset()), att(0, 5)]
     c = bq.score_article(gold, [att(0, 5)])

@@ -573,9 +573,12 @@ def _speaker(d: _Doc, q: LocalQuote, subj: Any, people: list[tuple[int, int, Loc
     allowed = {t.i for t in outside}
     # The subject's words outside quotations, in one run around its head.
     toks = sorted((t for t in subj.subtree if t.i in allowed), key=lambda t: t.i)
+    # Within the subject's line: a parse may run across a paragraph break.
+    line_lo, line_hi = d.text.rfind("\n", 0, subj.idx), d.text.find("\n", subj.idx)
+    line_hi = len(d.text) if line_hi < 0 else line_hi
     run = [t for t in toks if all(k in allowed for k in range(min(t.i, subj.i),
                                                              max(t.i, subj.i) + 1))
-           and not _breaks(subj.doc, min(t.i, subj.i), max(t.i, subj.i))] or [subj]
+           and line_lo < t.idx < line_hi] or [subj]
     lo = min(t.idx for t in run)
     hi = max(t.idx + len(t.text) for t in run)
     after = run[-1].i + 1

@@ -8,6 +8,8 @@ import functools
 import re
 from typing import Any
 
+import numpy
+
 from storytrace.entities.recognize import LocalEntity
 from storytrace.gazetteer import data_lines
 from storytrace.quotes.find import LocalQuote, _cue_span, _Doc, _speaker, _subject
@@ -147,14 +149,15 @@ def _candidates(doc: Any, verbs: frozenset[str]) -> list[Any]:
     from spacy.attrs import LEMMA, LOWER, POS
     from spacy.symbols import AUX, VERB
 
+    if not len(doc):
+        return []
     strings = doc.vocab.strings
-    wanted = {strings.add(v) for v in verbs} | {strings.add(v.title()) for v in verbs}
-    according = strings.add("according")
-    out = []
-    for i, (lemma, lower, pos) in enumerate(doc.to_array([LEMMA, LOWER, POS]).tolist()):
-        if lower == according or (lemma in wanted and pos in (VERB, AUX)):
-            out.append(doc[i])
-    return out
+    wanted = numpy.array(sorted({strings.add(v) for v in verbs}
+                                | {strings.add(v.title()) for v in verbs}), dtype="uint64")
+    arr = doc.to_array([LEMMA, LOWER, POS])
+    hit = (numpy.isin(arr[:, 0], wanted) & numpy.isin(arr[:, 2], [VERB, AUX])) \
+        | (arr[:, 1] == strings.add("according"))
+    return [doc[int(i)] for i in numpy.flatnonzero(hit)]
 
 
 def _inside(idx: int, spans: list[tuple[int, int]], starts: list[int]) -> bool:

@@ -16,7 +16,7 @@ from storytrace.gazetteer import stopwords
 
 # Cosine similarity to a story's centroid at or above which an article joins it
 # (tuned on the development splits; see bench/stories.py and bench/stream.py).
-THRESHOLD = 0.22
+THRESHOLD = 0.20
 # Entities tell two stories of one kind apart (two rehab stays, two quakes):
 # an entity term counts this many times a word.
 ENTITY_WEIGHT = 3.0
@@ -24,6 +24,8 @@ ENTITY_WEIGHT = 3.0
 # exp(-gap / FADE_DAYS) beyond the grace period.
 GRACE_DAYS = 30
 FADE_DAYS = 180.0
+# The bar to join a story of n articles is THRESHOLD / n ** SIZE_EXPONENT.
+SIZE_EXPONENT = 0.2
 # Only the strongest terms of a centroid are kept, so stories stay cheap.
 CENTROID_TERMS = 300
 
@@ -110,7 +112,9 @@ def group(docs: Iterable[StoryDoc], *, threshold: float = THRESHOLD) -> dict[str
         vec = _vector(doc, df, n)
         best, best_sim = -1, 0.0
         for i, s in enumerate(stories):
-            sim = _similarity(vec, s) * _fade(s, doc.date)
+            # A large story's centroid is an average of many articles, so even its
+            # own new articles are less like it: its bar is lowered with its size.
+            sim = _similarity(vec, s) * _fade(s, doc.date) * s.size ** SIZE_EXPONENT
             if sim > best_sim:
                 best, best_sim = i, sim
         if best >= 0 and best_sim >= threshold:

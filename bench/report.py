@@ -40,8 +40,18 @@ def _fmt(v: Any) -> str:
     return str(v)
 
 
+def _numeric(figures: Any) -> dict[str, Any]:
+    """Dotted metric name -> number (notes and other text left out)."""
+    return {k: v for k, v in _flat("", figures)
+            if isinstance(v, int | float) and not isinstance(v, bool)}
+
+
 def table(res: dict[str, Any], measured: dt.date, name: str) -> str:
-    """One benchmark's Markdown: how to reproduce it, then metric and value rows."""
+    """One benchmark's Markdown: how to reproduce it, then its figures.
+
+    With baselines or published figures, one row per system and one column per
+    metric of ours, so that the comparison reads across; otherwise metric rows.
+    """
     cmd = f"python bench/{name}.py --json bench/results/{name}.json"
     data = str(res.get("data"))
     if data.startswith("generated:"):  # a generated corpus is rebuilt from its size
@@ -53,12 +63,26 @@ def table(res: dict[str, Any], measured: dt.date, name: str) -> str:
         f"`{cmd}` — data `{data}`, {_fmt(res.get('n_docs'))} documents, "
         f"{float(res.get('seconds') or 0):,.1f} s, measured {measured.isoformat()}",
         "",
-        "| metric | value |",
-        "|---|---|",
     ]
-    lines += [f"| {k} | {_fmt(v)} |" for k, v in _flat("", res.get("metrics", {}))]
-    for base, figures in (res.get("baselines") or {}).items():
-        lines += [f"| baseline {base}: {k} | {_fmt(v)} |" for k, v in _flat("", figures)]
+    ours = _numeric(res.get("metrics", {}))
+    published = {k: v for k, v in (res.get("published") or {}).items() if isinstance(v, dict)}
+    others = [(f"baseline: {k}", _numeric(v)) for k, v in (res.get("baselines") or {}).items()]
+    others += [(f"published: {k}", _numeric(v)) for k, v in published.items()
+               if set(_numeric(v)) & set(ours)]
+    if not others:
+        lines += ["| metric | value |", "|---|---|"]
+        lines += [f"| {k} | {_fmt(v)} |" for k, v in ours.items()]
+        return "\n".join(lines)
+    cols = list(ours)
+    lines += ["| system | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
+    for label, figures in [("**storytrace**", ours), *others]:
+        lines.append(f"| {label} | " + " | ".join(
+            _fmt(figures[c]) if c in figures else "–" for c in cols) + " |")
+    notes = [f"{k}: {v.get('note') or ''} "
+             f"({', '.join(f'{m} {_fmt(x)}' for m, x in _numeric(v).items())})".replace(" ()", "")
+             for k, v in published.items() if v.get("note") or not set(_numeric(v)) & set(ours)]
+    if notes:
+        lines += ["", *[f"- {n}" for n in notes]]
     return "\n".join(lines)
 
 

@@ -26,6 +26,7 @@ demo: setup
 	$(BIN)/storytrace quotes --db $(DEMO)/sample.db --speaker Marchetti
 	$(BIN)/storytrace diff 03_northgate-post.txt --db $(DEMO)/sample.db
 	$(BIN)/storytrace stories --db $(DEMO)/sample.db
+	$(BIN)/storytrace timeline --db $(DEMO)/sample.db --format markdown
 	$(BIN)/storytrace export --db $(DEMO)/sample.db --out $(DEMO)/sample.json
 
 test: setup

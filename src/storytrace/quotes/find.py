@@ -7,6 +7,7 @@ import bisect
 import dataclasses
 import datetime as dt
 import functools
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,9 +45,11 @@ _MONTH_RE = (r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|Ju
              r"Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
 DAY_RE = re.compile(_MONTH_RE + r"\s+(?P<day>\d{1,2})(?:,\s*(?P<year>\d{4}))?\b")
 MONTH_ONLY_RE = re.compile(r"\bin\s+" + _MONTH_RE + r"(?:\s+(?P<year>\d{4}))?\b")
-# A dash and a name closing a quotation's line: '"…" ― Jane Doe'.
+# A dash and a name closing a quotation's line: '"…" ― Jane Doe' (the next line's
+# quotation may follow on the same line when the line breaks were lost).
 DASH_SPEAKER = re.compile(
-    r"[ \t\xa0]*(?P<dash>[―—–])[ \t\xa0]*(?P<name>[A-Z][^\n“”\"―—–!?:;]{1,60}?)[ \t\xa0]*(?:\n|$)")
+    r"[ \t\xa0]*(?P<dash>[―—–])[ \t\xa0]*(?P<name>[A-Z][^\n“”\"―—–!?:;]{1,60}?)"
+    r"[ \t\xa0]*(?:\n|$|(?=[“\"]))")
 # A speaker's name in capitals and a colon opening a quoted transcript line.
 TRANSCRIPT = re.compile(r"\s*(?P<name>[A-Z][A-Z.'\- ]{1,30}[A-Z])(?P<colon>:)\s+")
 # Quoted words of at most this many with no speech verb in their sentence are
@@ -269,6 +272,8 @@ def find(parsed: ParsedArticle, ents: ArticleEntities) -> ArticleQuotes:
     titles = [(s, e) for s, e, ent, _ in venues if ent.type in ("WORK", "OUTLET", "ORG")]
     published = parsed.article.published
     texts = {p.index: p.text for p in parsed.article.body}
+    body = [p.index for p in parsed.article.body]
+    following = dict(itertools.pairwise(body))
     out: list[LocalQuote] = []
     spans: list[tuple[int, int]] = []
     for p in parsed.article.body:
@@ -290,7 +295,7 @@ def find(parsed: ParsedArticle, ents: ArticleEntities) -> ArticleQuotes:
             q.partial = False
         _transcript(q)
         if q.speaker is None and q.speaker_kind in ("", "none") and not q.partial:
-            _dash(d, q, texts[q.para], people)
+            _dash(d, q, texts, following.get(q.para), people)
         if q.speaker is None and q.speaker_kind in ("", "none") and not q.partial:
             _introduced(d, q, ds, spans, people, venues, published)
     _carry(out, parsed)
@@ -338,20 +343,25 @@ def _transcript(q: LocalQuote) -> None:
     q.partial = False
 
 
-def _dash(d: _Doc, q: LocalQuote, text: str, people: list[tuple[int, int, LocalEntity, str]]
-          ) -> None:
-    """A name after a dash at the end of the quotation's line: '"…" ― Jane Doe'."""
+def _dash(d: _Doc, q: LocalQuote, texts: dict[int, str], after: int | None,
+          people: list[tuple[int, int, LocalEntity, str]]) -> None:
+    """A name after a dash at the end of the quotation's line, or opening the next
+    paragraph: '"…" ― Jane Doe'."""
+    para, text = q.para, texts[q.para]
     close = q.end + 1 if text[q.end:q.end + 1] in "”\"" else q.end
     m = DASH_SPEAKER.match(text, close)
+    if m is None and after is not None and not text[close:].strip(" .,\xa0"):
+        para, text = after, texts[after]
+        m = DASH_SPEAKER.match(text)
     if m is None:
         return
     s, e = m.span("name")
     if text[e - 1] == "." and text[e - 2:e - 1].islower():
         e -= 1  # "― Jane Doe." ends a sentence; "― Jane Q." keeps its initial
-    q.speaker = [q.para, s, e, text[s:e]]
+    q.speaker = [para, s, e, text[s:e]]
     q.cue = text[m.start("dash")]
-    q.cue_span = [q.para, m.start("dash"), m.end("dash")]
-    lo, hi = d.base[q.para] + s, d.base[q.para] + e
+    q.cue_span = [para, m.start("dash"), m.end("dash")]
+    lo, hi = d.base[para] + s, d.base[para] + e
     named = [mn for mn in people if mn[0] < hi and lo < mn[1] and mn[2].type == "PERSON"]
     q.speaker_kind = "name"
     if named:

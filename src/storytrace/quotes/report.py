@@ -15,7 +15,10 @@ from storytrace.gazetteer import data_lines
 from storytrace.quotes.find import LocalQuote, _cue_span, _Doc, _speaker, _subject
 
 # A reported clause of fewer words is a fragment ("as he said so"), not a statement.
-MIN_WORDS = 3
+MIN_WORDS = 1
+# A statement holding quoted words reports them from this many words on; below,
+# 'called it "a farce"' is left to the quotation.
+QUOTED_MIN_WORDS = 3
 # Quoted characters that make up this share of a clause make it a direct quote:
 # 'He said: "…"' is reported by the quote itself.
 QUOTED_SHARE = 0.8
@@ -32,6 +35,9 @@ PARENTHESIS_TAIL = 6
 TRAILING_DEPS = frozenset(("relcl",))
 # What may lie between a clause the parse cut short and the quotation that ends it.
 FOLLOWING_QUOTE = re.compile(r"\s*(?:,\s*)?(?:(?:and|but|or)\s+)?[“\"]")
+# Prepositions whose object is what a stance verb is about ("called for", "talked
+# about"); "spoke to a gathering" names an audience.
+CONTENT_PREPS = frozenset(("for", "about", "on", "against", "of"))
 QUOTE_MARKS = "\"“”"
 PUNCT_MARKS = " .,;:!?\"“”’'"
 
@@ -90,7 +96,8 @@ def reports(d: _Doc, spans: list[tuple[int, int]],
         if any(s - 1 < cs or e + 1 > ce for s, e in inner):
             continue  # a quotation that runs out of the clause: the quotation reports it
         quoted = sum(e - s for s, e in inner)
-        if inner and quoted >= QUOTED_SHARE * (ce - cs - 2 * len(inner)):
+        if inner and (quoted >= QUOTED_SHARE * (ce - cs - 2 * len(inner))
+                      or len(toks) < QUOTED_MIN_WORDS):
             continue
         cands.append((cs, ce, t, cue_end, subj, gap))
     # Of nested statements ("…, he said, that she thinks …") the outer one is reported.
@@ -141,6 +148,8 @@ def _parenthetical(d: _Doc, verb: Any) -> tuple[int, int, tuple[int, int]] | Non
     span = doc.char_span(s0, s1, alignment_mode="expand")
     if span is None:
         return None
+    if not any(doc[k].pos_ in ("NOUN", "PROPN", "PRON", "NUM") for k in range(span.start, left)):
+        return None  # "So far, he said, …": the words before are the cue's own setting
     return span.start, span.end, (doc[left].idx, doc[right + 1].idx)
 
 
@@ -182,27 +191,28 @@ def _clause(verb: Any) -> tuple[int, int, int, Any] | None:
                        if c in quoted or c.dep_ != "prep" or c.lower_ == "as")
             lo = min(c.left_edge.i for c in right)
             hi = last + 1
-        elif verb.lemma_.lower() in stance_verbs():
-            span = _stance(verb)
+        else:
+            # A stance verb's object ("endorsed the plan"); a reporting verb's only
+            # through a preposition ("wrote about the plan").
+            span = _stance(verb, verb.lemma_.lower() in stance_verbs())
             if span is None:
                 return None
             lo, hi, cue_end = span
             return lo, hi, cue_end, _subject(verb, [])
-        else:
-            return None  # a reporting verb without a clause or quoted words reports nothing
     return lo, hi, verb.i + 1, _subject(verb, [])
 
 
-def _stance(verb: Any) -> tuple[int, int, int] | None:
+def _stance(verb: Any, objects: bool = True) -> tuple[int, int, int] | None:
     """What a stance verb attributes: its object and "to" clause ("urged voters to
     stay home", "wants to cut taxes"), or the object of the preposition right after
     it ("called for an inquiry")."""
     kids = [c for c in verb.children if c.i > verb.i]
-    objs = [c for c in kids if c.dep_ in STANCE_DEPS]
+    objs = [c for c in kids if c.dep_ in STANCE_DEPS] if objects else []
     if objs:
         return (min(c.left_edge.i for c in objs), max(c.right_edge.i for c in objs) + 1,
                 verb.i + 1)
-    preps = [c for c in kids if c.dep_ == "prep" and c.i == verb.i + 1]
+    preps = [c for c in kids if c.dep_ == "prep" and c.i == verb.i + 1
+             and c.lower_ in CONTENT_PREPS]
     pobj = [c for p in preps for c in p.children if c.dep_ == "pobj"]
     if pobj:
         return pobj[0].left_edge.i, pobj[0].right_edge.i + 1, verb.i + 2

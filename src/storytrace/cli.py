@@ -418,6 +418,27 @@ def timeline_markdown(events: list[dict[str, Any]]) -> str:
 
 
 @command
+def search(
+    query: Annotated[str, typer.Argument(help="Words to find; \"quoted words\" as a phrase.")],
+    db: DbOption = DEFAULT_DB,
+    limit: Annotated[int, typer.Option(help="At most this many paragraphs.")] = 20,
+) -> None:
+    """Find paragraphs by their words, best match first, each with its source line.
+
+    Example:
+        storytrace search '"Top Gun" helicopter' --db story.db
+    """
+    _require(db)
+    with _open(db) as st:
+        rows = st.search(query, limit=limit)
+    for r in rows:
+        out.print(f"{r['published']} {r['source']}:{r['line']} [{r['kind']}] {r['snippet']}",
+                  highlight=False, markup=False, soft_wrap=True)
+    if not rows:
+        out.print("no paragraphs match")
+
+
+@command
 def quote(
     origin: Annotated[str, typer.Argument(help="Origin id from 'storytrace quotes'.",
                                           metavar="ORIGIN")],

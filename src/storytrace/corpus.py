@@ -188,6 +188,11 @@ class Corpus:
         return [e.to_dict() for e in _events.timeline(
             self.store, as_of=day, articles=self.in_story(story), entity=name)]
 
+    def search(self, query: str, *, limit: int = 20, offset: int = 0
+               ) -> builtins.list[dict[str, Any]]:
+        """Paragraphs matching the words (full text, best first), with source and line."""
+        return self.store.search(query, limit=limit, offset=offset)
+
     def check(self) -> builtins.list[dict[str, Any]]:
         """What does not fit: ages across articles, misspelt places, contradictory facts."""
         return self.store.findings()

@@ -139,3 +139,20 @@ def test_round_trip(tmp_path_factory: pytest.TempPathFactory, paras: list[tuple[
     (back,) = s.find(a.id)
     s.close()
     assert back == a
+
+
+def test_full_text_search_follows_the_paragraphs(tmp_path: Path) -> None:
+    from storytrace.errors import InputError
+    from storytrace.models import Article
+
+    a = Article.build(source="a.txt", published=dt.date(2025, 1, 2),
+                      paragraphs=[(1, "The ferry sailed at dawn."), (3, "Nobody came (again).")])
+    with storytrace.open(tmp_path / "s.db") as corpus:
+        corpus.ingest([a], parse=False)
+        hits = corpus.search("ferry dawn")
+        assert [(h["source"], h["line"]) for h in hits] == [("a.txt", 1)]
+        assert "[ferry]" in hits[0]["snippet"]
+        assert corpus.search("(again)")[0]["line"] == 3  # punctuation is not query syntax
+        assert corpus.search("trolley") == []
+        with pytest.raises(InputError):
+            corpus.search('"')

@@ -162,6 +162,20 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX events_order ON events (earliest, latest);
     """,
+    # 7: full-text search over paragraphs, kept in step by triggers.
+    """
+    CREATE VIRTUAL TABLE paragraphs_fts USING fts5(
+        text, article_id UNINDEXED, idx UNINDEXED, tokenize = 'unicode61 remove_diacritics 2'
+    );
+    INSERT INTO paragraphs_fts (text, article_id, idx) SELECT text, article_id, idx FROM paragraphs;
+    CREATE TRIGGER paragraphs_fts_insert AFTER INSERT ON paragraphs BEGIN
+        INSERT INTO paragraphs_fts (text, article_id, idx)
+        VALUES (new.text, new.article_id, new.idx);
+    END;
+    CREATE TRIGGER paragraphs_fts_delete AFTER DELETE ON paragraphs BEGIN
+        DELETE FROM paragraphs_fts WHERE article_id = old.article_id AND idx = old.idx;
+    END;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -5,13 +5,20 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
 
-from storytrace.errors import NotAStoreError, SchemaTooNewError, StoreError, StoreLockedError
+from storytrace.errors import (
+    InputError,
+    NotAStoreError,
+    SchemaTooNewError,
+    StoreError,
+    StoreLockedError,
+)
 from storytrace.models import Article, ArticleRef, Entity, Fact, Mention, Paragraph
 from storytrace.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
@@ -90,9 +97,8 @@ class SQLiteStore:
             # Re-read inside the write lock: another process may have migrated meanwhile.
             version = self.conn.execute("PRAGMA user_version").fetchone()[0]
             for n in range(version, SCHEMA_VERSION):
-                for stmt in MIGRATIONS[n].split(";"):
-                    if stmt.strip():
-                        self.conn.execute(stmt)
+                for stmt in _statements(MIGRATIONS[n]):
+                    self.conn.execute(stmt)
             self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         # If another process holds the file, WAL is set on a later open.
@@ -364,6 +370,22 @@ class SQLiteStore:
         return [json.loads(r[0]) for r in self.conn.execute(
             "SELECT data FROM events ORDER BY earliest, latest, id")]
 
+    def search(self, query: str, *, limit: int = 20, offset: int = 0
+               ) -> list[dict[str, Any]]:
+        """Paragraphs matching a full-text query (FTS5 syntax; plain words are ANDed),
+        best first, each with its article's source, date and the paragraph's line."""
+        try:
+            rows = self.conn.execute(
+                "SELECT f.article_id, f.idx, a.source, a.published, a.outlet, p.line, p.kind, "
+                "snippet(paragraphs_fts, 0, '[', ']', ' … ', 16) AS snippet, p.text "
+                "FROM paragraphs_fts f JOIN articles a ON a.id = f.article_id "
+                "JOIN paragraphs p ON p.article_id = f.article_id AND p.idx = f.idx "
+                "WHERE paragraphs_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?",
+                (_fts_query(query), limit, offset)).fetchall()
+        except sqlite3.OperationalError as e:
+            raise InputError(f"search {query!r}", str(e)) from None
+        return [dict(r) for r in rows]
+
     def story_of(self) -> dict[str, str]:
         return dict(self.conn.execute("SELECT article_id, story FROM article_stories"))
 
@@ -447,6 +469,31 @@ class SQLiteStore:
             "entities": q("SELECT count(*) FROM entities").fetchone()[0],
             "runs": q("SELECT count(*) FROM runs").fetchone()[0],
         }
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The statements of a script, one at a time (executescript would commit midway).
+
+    A trigger's body holds semicolons of its own: a piece ends only where SQLite
+    says the statement is complete.
+    """
+    buf = ""
+    for piece in script.split(";"):
+        buf += piece + ";"
+        if sqlite3.complete_statement(buf):
+            if buf.strip(" \n;"):
+                yield buf
+            buf = ""
+
+
+def _fts_query(query: str) -> str:
+    """A user's words as an FTS5 query: each word quoted, so punctuation is not syntax.
+
+    >>> _fts_query('de Armas "Top Gun"')
+    '"de" "Armas" "Top Gun"'
+    """
+    parts = re.findall(r'"[^"]+"|\S+', query)
+    return " ".join('"' + p.strip('"').replace('"', "") + '"' for p in parts if p.strip('"'))
 
 
 def _now() -> str:

@@ -12,7 +12,7 @@ from tests.conftest import SAMPLE, SCORER, write
 
 runner = CliRunner()
 COMMANDS = ["ingest", "export", "articles", "show", "stats", "entities", "entity", "check",
-            "quotes", "quote", "diff", "new", "stories", "timeline", "search"]
+            "quotes", "quote", "diff", "new", "stories", "timeline", "search", "serve", "report"]
 
 
 def run(*args: str | Path) -> tuple[int, str, str]:

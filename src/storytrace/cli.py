@@ -439,6 +439,63 @@ def search(
 
 
 @command
+def serve(
+    db: DbOption = DEFAULT_DB,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the web pages and the REST API (docs at /docs) over the store.
+
+    Writes (POST /api/articles) need STORYTRACE_TOKEN set and sent as a bearer
+    token; STORYTRACE_READ_TOKEN=1 makes reads need it too.
+
+    Example:
+        STORYTRACE_TOKEN=s3cret storytrace serve --db story.db --port 8000
+    """
+    import uvicorn
+
+    from storytrace.web import create_app
+
+    _require(db)
+    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+
+
+@command
+def report(
+    db: DbOption = DEFAULT_DB,
+    format: Annotated[str, typer.Option("--format", help="html or markdown.")] = "html",
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write here (default: stdout).")
+                        ] = None,
+    story: Annotated[str | None, typer.Option(help="Only this story.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="As published by this day.")
+                     ] = None,
+) -> None:
+    """The story as one self-contained file to send: the timeline with every source.
+
+    Example:
+        storytrace report --db story.db --format html --out story.html
+    """
+    if format not in ("html", "markdown"):
+        raise typer.BadParameter(f"{format!r}: expected html or markdown")
+    day = _date(as_of)
+    _require(db)
+    with _open(db) as st:
+        events = st.timeline(as_of=day, story=story)
+        if format == "html":
+            from storytrace.web.report import timeline_html
+
+            text = timeline_html(events, title=f"Timeline ({st.stats()['articles']} articles)",
+                                 as_of=as_of)
+        else:
+            text = timeline_markdown(events)
+    if out_file:
+        out_file.write_text(text, encoding="utf-8")
+        out.print(f"wrote {out_file} ({len(events)} events)")
+    else:
+        sys.stdout.write(text)
+
+
+@command
 def quote(
     origin: Annotated[str, typer.Argument(help="Origin id from 'storytrace quotes'.",
                                           metavar="ORIGIN")],

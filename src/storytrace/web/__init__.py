@@ -1,0 +1,385 @@
+"""See the story: a REST API and server-rendered pages over a store (FastAPI).
+
+    from storytrace.web import create_app
+    app = create_app("story.db", token="s3cret")     # uvicorn storytrace.web:app also works
+
+Reads are open (on loopback) unless `read_token` is set; writes (`POST
+/api/articles`) always need the bearer token, and are refused when no token
+is configured. Every page works offline: templates and static files ship in
+the package, no CDN.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path, PurePath
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+import storytrace
+from storytrace import export as _export
+from storytrace.errors import StorytraceError
+from storytrace.ingest.jsonl import record_to_article
+from storytrace.settings import MAX_ARTICLE_BYTES
+
+HERE = Path(__file__).parent
+PAGE_MAX = 500
+
+
+class ApiError(Exception):
+    """An error the API reports as JSON: {"error": message} with this status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _page(items: list[Any], limit: int, offset: int) -> dict[str, Any]:
+    return {"total": len(items), "limit": limit, "offset": offset,
+            "items": items[offset:offset + limit]}
+
+
+def _day(value: str | None, name: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ApiError(400, f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def corpus(request: Request) -> Iterator[storytrace.Corpus]:
+    """The store, opened for one request (SQLite connections stay in their thread)."""
+    st = storytrace.open(request.app.state.db)
+    try:
+        yield st
+    finally:
+        st.close()
+
+
+def _bearer(request: Request) -> str | None:
+    auth = request.headers.get("authorization", "")
+    return auth[7:].strip() if auth.lower().startswith("bearer ") else None
+
+
+def may_read(request: Request) -> None:
+    secret = request.app.state.token
+    if request.app.state.guard_reads and not (
+            secret and hmac.compare_digest(_bearer(request) or "", secret)):
+        raise ApiError(401, "reading needs the bearer token (STORYTRACE_READ_TOKEN is set)")
+
+
+def may_write(request: Request) -> None:
+    secret = request.app.state.token
+    if not secret:
+        raise ApiError(403, "writing is disabled: the operator has not set STORYTRACE_TOKEN")
+    given = _bearer(request)
+    if given is None:
+        raise ApiError(401, "writing needs 'Authorization: Bearer <token>'")
+    if not hmac.compare_digest(given, secret):
+        raise ApiError(403, "wrong token")
+
+
+Corpus = Annotated[storytrace.Corpus, Depends(corpus)]
+Limit = Annotated[int, Query(ge=1, le=PAGE_MAX, description="Items per page.")]
+Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
+
+
+def create_app(db: str | Path | None = None, *, token: str | None = None,
+               read_token: bool | None = None, max_upload: int = MAX_ARTICLE_BYTES) -> FastAPI:
+    """The application over one store. Defaults come from the environment:
+    STORYTRACE_DB, STORYTRACE_TOKEN, STORYTRACE_READ_TOKEN=1."""
+    db_path = str(db or os.environ.get("STORYTRACE_DB", "storytrace.db"))
+    secret = token if token is not None else os.environ.get("STORYTRACE_TOKEN") or None
+    guard_reads = read_token if read_token is not None else \
+        os.environ.get("STORYTRACE_READ_TOKEN", "") not in ("", "0")
+    app = FastAPI(title="storytrace", version=storytrace.__version__,
+                  description="A sourced timeline, quotes, entities, reuse and stories "
+                              "of a news corpus.")
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    app.state.db = db_path
+    app.state.token = secret
+    app.state.guard_reads = guard_reads
+    read = [Depends(may_read)]
+
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse({"error": exc.message}, status_code=exc.status)
+
+    @app.exception_handler(StorytraceError)
+    async def _library_error(request: Request, exc: StorytraceError) -> JSONResponse:
+        return JSONResponse({"error": str(exc)}, status_code=400)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+        return JSONResponse({"error": f"{where}: {first.get('msg', 'invalid request')}"},
+                            status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code)
+
+    # --- the API ---------------------------------------------------------------------------
+
+    @app.get("/api/articles", dependencies=read, tags=["articles"])
+    def list_articles(st: Corpus, limit: Limit = 50, offset: Offset = 0,
+                      story: str | None = None, since: str | None = None) -> dict[str, Any]:
+        """Articles in publication order, with their story."""
+        _day(since, "since")
+        members = st.in_story(story)
+        story_of = st.store.story_of()
+        rows = [{"id": a.id, "source": a.source, "published": a.published.isoformat()
+                 if a.published else None, "outlet": a.outlet, "title": a.title,
+                 "story": story_of.get(a.id)}
+                for a in st.articles(since=since)
+                if members is None or a.id in members]
+        return _page(rows, limit, offset)
+
+    @app.get("/api/articles/{ref}", dependencies=read, tags=["articles"])
+    def get_article(ref: str, st: Corpus) -> dict[str, Any]:
+        """One article: paragraphs with their kind, novelty and the paragraphs they reprint."""
+        return _article(st, ref)
+
+    @app.post("/api/articles", dependencies=[Depends(may_write)], tags=["articles"],
+              status_code=201)
+    async def post_articles(request: Request, st: Corpus) -> dict[str, Any]:
+        """Ingest articles: a JSON object or array (as a JSON Lines record: `id` or `url`,
+        `published`, `outlet`, `title`, `text` or `html`), or an uploaded HTML or text
+        file (multipart field `file`, optional `date` and `outlet`)."""
+        size = request.headers.get("content-length")
+        if size is not None and size.isdigit() and int(size) > max_upload:
+            raise ApiError(413, f"request of {int(size):,} bytes is over the "
+                                f"{max_upload:,}-byte limit")
+        kind = request.headers.get("content-type", "")
+        if kind.startswith("multipart/form-data"):
+            async with request.form(max_files=1, max_fields=4) as form:
+                upload = form.get("file")
+                if not isinstance(upload, UploadFile):
+                    raise ApiError(400, "multipart upload needs a 'file' field")
+                date = _day(str(form.get("date") or "") or None, "date")
+                outlet = str(form.get("outlet") or "") or None
+                return await _ingest_upload(st, upload, date, outlet)
+        body = await _read_capped(request)
+        try:
+            data = json.loads(body)
+        except ValueError as e:
+            raise ApiError(400, f"body: malformed JSON ({e.args[0]})") from None
+        records = data if isinstance(data, list) else [data]
+        if not records or not all(isinstance(r, dict) for r in records):
+            raise ApiError(400, "body: expected an article object or a list of them")
+        articles = []
+        for n, rec in enumerate(records):
+            where = f"body[{n}]" if isinstance(data, list) else "body"
+            articles.append(record_to_article(rec, where, limit=max_upload))
+        return _report(st.ingest(articles))
+
+    async def _read_capped(request: Request) -> bytes:
+        chunks, total = [], 0
+        async for chunk in request.stream():
+            total += len(chunk)
+            if total > max_upload:
+                raise ApiError(413, f"request over the {max_upload:,}-byte limit")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    async def _ingest_upload(st: storytrace.Corpus, upload: UploadFile, date: dt.date | None,
+                             outlet: str | None) -> dict[str, Any]:
+        name = PurePath(upload.filename or "upload.txt").name or "upload.txt"
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / name
+            total = 0
+            with path.open("wb") as f:
+                while chunk := await upload.read(1 << 16):
+                    total += len(chunk)
+                    if total > max_upload:
+                        raise ApiError(413, f"{name}: upload over the {max_upload:,}-byte limit")
+                    f.write(chunk)
+            report = st.ingest([path], date=date, outlet=outlet)
+        return _report(report)
+
+    def _report(report: Any) -> dict[str, Any]:
+        if report.errors and not report.added and not report.unchanged:
+            raise ApiError(400, "; ".join(str(e) for e in report.errors))
+        return {"added": report.added, "unchanged": report.unchanged,
+                "errors": [str(e) for e in report.errors]}
+
+    @app.get("/api/entities", dependencies=read, tags=["entities"])
+    def list_entities(st: Corpus, limit: Limit = 50, offset: Offset = 0,
+                      type: str | None = None) -> dict[str, Any]:
+        """Canonical entities, most mentioned first, with their aliases."""
+        rows = [{"id": e.id, "name": e.name, "type": e.type, "aliases": list(e.aliases),
+                 "mentions": e.mention_count} for e in st.entities(type=type)]
+        return _page(rows, limit, offset)
+
+    @app.get("/api/entities/{ref}", dependencies=read, tags=["entities"])
+    def get_entity(ref: str, st: Corpus) -> dict[str, Any]:
+        """One entity (by id, name or alias): aliases, facts over time and appearances."""
+        return _entity(st, ref)
+
+    @app.get("/api/quotes", dependencies=read, tags=["quotes"])
+    def list_quotes(st: Corpus, limit: Limit = 50, offset: Offset = 0,
+                    speaker: str | None = None, via: str | None = None,
+                    origin: str | None = None, story: str | None = None) -> dict[str, Any]:
+        """Quotations in publication order; every report of one utterance shares `origin`."""
+        return _page(_quotes(st, speaker, via, origin, story), limit, offset)
+
+    @app.get("/api/events", dependencies=read, tags=["events"])
+    def list_events(st: Corpus, limit: Limit = 50, offset: Offset = 0,
+                    as_of: str | None = None, entity: str | None = None,
+                    story: str | None = None) -> dict[str, Any]:
+        """The timeline: events in date order with sources, evidence and conflicts."""
+        day = _day(as_of, "as_of")
+        return _page(st.timeline(as_of=day, entity=entity, story=story), limit, offset)
+
+    @app.get("/api/claims", dependencies=read, tags=["claims"])
+    def list_claims(st: Corpus, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+        """Claims with their reports, stance and status over time."""
+        claims = getattr(st.store, "claims", None)
+        return _page(list(claims()) if callable(claims) else [], limit, offset)
+
+    @app.get("/api/stories", dependencies=read, tags=["stories"])
+    def list_stories(st: Corpus, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+        """Stories of the stream: size, span and leading entities."""
+        return _page(st.stories(), limit, offset)
+
+    @app.get("/api/search", dependencies=read, tags=["search"])
+    def search(st: Corpus, q: Annotated[str, Query(min_length=1, max_length=500)],
+               limit: Limit = 20, offset: Offset = 0) -> dict[str, Any]:
+        """Paragraphs matching the words (full text, best first)."""
+        rows = st.search(q, limit=limit, offset=offset)
+        return {"limit": limit, "offset": offset, "items": rows}
+
+    # --- the pages -------------------------------------------------------------------------
+
+    def render(request: Request, name: str, **context: Any) -> HTMLResponse:
+        return templates.TemplateResponse(request, name, context)
+
+    @app.get("/", response_class=HTMLResponse, dependencies=read, include_in_schema=False)
+    def timeline_page(request: Request, st: Corpus, as_of: str | None = None,
+                      entity: str | None = None, story: str | None = None) -> HTMLResponse:
+        day = _day(as_of, "as_of")
+        events = st.timeline(as_of=day, entity=entity, story=story)
+        months: dict[str, list[dict[str, Any]]] = {}
+        for e in events:
+            key = e["earliest"][:7] if e.get("precision") in ("day", "week", "month") \
+                else e["earliest"][:4]
+            months.setdefault(key, []).append(e)
+        ids = {a.source: a.id for a in st.articles()}
+        return render(request, "timeline.html", months=months, as_of=as_of or "",
+                      entity=entity or "", story=story or "", stories=st.stories(), ids=ids,
+                      count=len(events))
+
+    @app.get("/articles/{ref}", response_class=HTMLResponse, dependencies=read,
+             include_in_schema=False)
+    def article_page(request: Request, ref: str, st: Corpus) -> HTMLResponse:
+        rec = _article(st, ref)
+        ids = {a.source: a.id for a in st.articles()}
+        return render(request, "article.html", a=rec, ids=ids)
+
+    @app.get("/quotes", response_class=HTMLResponse, dependencies=read, include_in_schema=False)
+    def quotes_page(request: Request, st: Corpus, speaker: str | None = None,
+                    story: str | None = None) -> HTMLResponse:
+        rows = _quotes(st, speaker, None, None, story)
+        by_origin: dict[str, list[dict[str, Any]]] = {}
+        for q in rows:
+            by_origin.setdefault(q["origin"], []).append(q)
+        by_speaker: dict[str, list[list[dict[str, Any]]]] = {}
+        for reports in by_origin.values():
+            first = reports[0]
+            who = first["speaker"] or ("anonymous" if first["anonymous"] else "unattributed")
+            by_speaker.setdefault(who, []).append(reports)
+        ids = {a.source: a.id for a in st.articles()}
+        return render(request, "quotes.html", by_speaker=by_speaker, speaker=speaker or "",
+                      ids=ids)
+
+    @app.get("/entities/{ref}", response_class=HTMLResponse, dependencies=read,
+             include_in_schema=False)
+    def entity_page(request: Request, ref: str, st: Corpus) -> HTMLResponse:
+        ids = {a.source: a.id for a in st.articles()}
+        return render(request, "entity.html", e=_entity(st, ref), ids=ids)
+
+    @app.get("/claims", response_class=HTMLResponse, dependencies=read, include_in_schema=False)
+    def claims_page(request: Request, st: Corpus) -> HTMLResponse:
+        claims = getattr(st.store, "claims", None)
+        return render(request, "claims.html", claims=list(claims()) if callable(claims) else [])
+
+    @app.get("/search", response_class=HTMLResponse, dependencies=read, include_in_schema=False)
+    def search_page(request: Request, st: Corpus, q: str = "") -> HTMLResponse:
+        rows = st.search(q, limit=50) if q.strip() else []
+        return render(request, "search.html", q=q, rows=rows)
+
+    return app
+
+
+def _article(st: storytrace.Corpus, ref: str) -> dict[str, Any]:
+    found = st.find(ref)
+    if len(found) != 1:
+        raise ApiError(404 if not found else 400,
+                       f"{ref}: {'no' if not found else len(found)} stored articles match")
+    a = found[0]
+    reused: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for r in st.reuse():
+        if r["to_article"] == a.id:
+            reused.setdefault((a.id, r["to_para"]), []).append(
+                {"source": r["from_source"], "line": r["from_line"],
+                 "similarity": r["similarity"]})
+    rec = _export.article_record(a, st.novelty(), reused)
+    rec["story"] = st.store.story_of().get(a.id)
+    return rec
+
+
+def _entity(st: storytrace.Corpus, ref: str) -> dict[str, Any]:
+    found = st.entity(ref)
+    if not found:
+        raise ApiError(404, f"{ref}: no entity of that name, alias or id")
+    e = found[0]
+    where: dict[tuple[str, int], tuple[str, int]] = {}
+    published: dict[str, str | None] = {}
+    for a in st.articles():
+        published[a.source] = a.published.isoformat() if a.published else None
+        for p in a.paragraphs:
+            where[(a.id, p.index)] = (a.source, p.line)
+    rec = _export.entity_record(e, where)
+    seen: dict[str, dict[str, Any]] = {}
+    for m in e.mentions:
+        source, line = where.get((m.article_id, m.para_index), ("", 0))
+        row = seen.setdefault(source, {"source": source, "published": published.get(source),
+                                       "lines": [], "forms": []})
+        if line not in row["lines"]:
+            row["lines"].append(line)
+        if m.text not in row["forms"]:
+            row["forms"].append(m.text)
+    rec["appearances"] = sorted(seen.values(), key=lambda r: (r["published"] or "", r["source"]))
+    return rec
+
+
+def _quotes(st: storytrace.Corpus, speaker: str | None, via: str | None, origin: str | None,
+            story: str | None) -> list[dict[str, Any]]:
+    members = st.in_story(story)
+    return [_export.quote_record(q) | {"published": q["published"]}
+            for q in st.quotes(speaker=speaker, via=via, origin=origin)
+            if members is None or q["article_id"] in members]
+
+
+def __getattr__(name: str) -> Any:
+    """`uvicorn storytrace.web:app` builds the app from the environment on first use."""
+    if name == "app":
+        return create_app()
+    raise AttributeError(name)

@@ -127,5 +127,5 @@ def tag(text: str, dct: dt.date, doc: Any = None) -> list[Timex]:
         if t.type in ("DATE", "TIME") and t.precision is not None and t.mod not in ("AFTER",):
             p = point_of(t.value)
             if p is not None:
-                ctx.note(p)
+                ctx.note(p, t.end)
     return out

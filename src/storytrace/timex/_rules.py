@@ -12,6 +12,8 @@ from storytrace.timex._dates import PRECISIONS, Point, coarser, holiday, nearest
 from storytrace.timex._lexicon import Lexicon, alternation, lexicon
 
 _CLAUSE_MARKS = (",", ";", "\u2014", "\u2013", " - ", "(", ")")
+QUARTER_REACH = 1000  # chars a named quarter frames "a year ago"
+FUTURE_PULL = 0.5  # a future cue counts as this much nearer than a past one
 
 
 @dataclass
@@ -32,35 +34,57 @@ class Context:
 
     def __init__(self, text: str, dct: dt.date, lex: Lexicon) -> None:
         self.text, self.dct, self.lex = text, dct, lex
-        self.starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+        self.starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)
+                             if not _ABBREV_BEFORE.search(text, max(0, m.start() - 6),
+                                                          m.start() + 1)]
         self.dates: list[Point] = []  # dates resolved so far, in text order
+        self.ends: list[int] = []  # where each of them ends in the text
         self.blocked = False  # the last time expression was relative to an unknown event
 
-    def sentence(self, start: int, end: int) -> str:
+    def _bounds(self, start: int) -> tuple[int, int]:
         i = bisect.bisect_right(self.starts, start) - 1
-        s = self.starts[i]
         e = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.text)
+        return self.starts[i], e
+
+    def sentence(self, start: int, end: int) -> str:
+        s, e = self._bounds(start)
         return self.text[s:start] + " " + self.text[end:e]
 
     def mode(self, start: int, end: int) -> str:
-        """future, past or nearest, from the lexical cues of the sentence around a span."""
+        """future, past or nearest, from the lexical cues of the sentence around a span.
+
+        The clause first ("Corvane, which agreed in April, said it would …": April
+        is past), then the whole sentence; within either, the cue nearest the span
+        ("the relatives who will care for him since he was rescued in November":
+        rescued, not will), a future cue counting FUTURE_PULL times nearer.
+        """
         if _SINCE_BEFORE.search(self.before(start, 12)):
             return "past"
-        # The clause first ("Corvane, which agreed in April, said it would …": April
-        # is past), then the whole sentence.
-        for text in (self.clause(start, end), self.sentence(start, end)):
-            words = self.lex.neutral.sub(" ", text)
-            if self.lex.future.search(words):
-                return "future"
-            if self.lex.past.search(words):
-                return "past"
+        s, e = self._bounds(start)
+        left = max((self.text.rfind(c, s, start) for c in _CLAUSE_MARKS), default=-1)
+        rights = [j for j in (self.text.find(c, end, e) for c in _CLAUSE_MARKS) if j >= 0]
+        for lo, hi in ((max(left + 1, s), min(rights, default=e)), (s, e)):
+            kind = self._nearest_cue(self.text[lo:start], self.text[end:hi])
+            if kind:
+                return kind
         return "nearest"
+
+    def _nearest_cue(self, left: str, right: str) -> str | None:
+        words = self.lex.neutral.sub(lambda m: " " * len(m.group(0)), left + " " + right)
+        pivot = len(left)
+        best: tuple[float, str] | None = None
+        for kind, rx, pull in (("future", self.lex.future, FUTURE_PULL),
+                               ("past", self.lex.past, 1.0)):
+            for m in rx.finditer(words):
+                gap = pivot - m.end() if m.end() <= pivot else m.start() - pivot
+                d = max(gap, 0) * pull
+                if best is None or d < best[0]:
+                    best = (d, kind)
+        return best[1] if best else None
 
     def clause(self, start: int, end: int) -> str:
         """The words around a span up to the nearest comma, semicolon, dash or bracket."""
-        i = bisect.bisect_right(self.starts, start) - 1
-        s = self.starts[i]
-        e = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.text)
+        s, e = self._bounds(start)
         left = max((self.text.rfind(c, s, start) for c in _CLAUSE_MARKS), default=-1)
         rights = [j for j in (self.text.find(c, end, e) for c in _CLAUSE_MARKS) if j >= 0]
         return self.text[max(left + 1, s):start] + " " + self.text[end:min(rights, default=e)]
@@ -71,9 +95,24 @@ class Context:
     def after(self, end: int, n: int = 30) -> str:
         return self.text[end:end + n].lower()
 
-    def note(self, p: Point) -> None:
+    def note(self, p: Point, end: int = -1) -> None:
         self.dates.append(p)
+        self.ends.append(end)
         self.blocked = False
+
+    def quarter_before(self, start: int) -> Point | None:
+        """The quarter an earnings report is about: the latest quarter named shortly before.
+
+        The latest in time, not in the text, so that "a year ago" read as
+        1988-Q3 does not make the next "a year ago" 1987-Q3.
+        """
+        best: Point | None = None
+        for p, e in zip(reversed(self.dates), reversed(self.ends), strict=True):
+            if start - e > QUARTER_REACH:
+                break
+            if p.precision == "quarter" and (best is None or p.day > best.day):
+                best = p
+        return best
 
     @property
     def last_day(self) -> Point | None:
@@ -101,6 +140,10 @@ class Context:
 _SINCE_BEFORE = re.compile(r"\bsince\s+$")
 _REPORTED_BEFORE = re.compile(r"\b(?:said|told|announced|reported|added|confirmed)\s+(?:on\s+)?$")
 _EVENT_AFTER = re.compile(r"\s+(?!(?:yesterday|today|tomorrow|that|then|last|this)\b)[\w'’]")
+# A period after these ends no sentence: "Roe vs. Wade", "Gen. Ne Win", "Sept. 30".
+_ABBREV_BEFORE = re.compile(
+    r"(?<![\w.])(?:vs|Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Cmdr|Adm|Maj|Rev|Prof|St|Ft|Mt|"
+    r"No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|[A-Z])\.$")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"“‘(]?[A-Z])|\n\s*\n")
 Handler = Callable[[re.Match[str], Context], Found | None]
 
@@ -373,12 +416,26 @@ def h_quarter_rel(m: re.Match[str], c: Context) -> Found | None:
     rel = " ".join((m["rel"] or "").lower().replace("-", " ").split())
     if not rel and not m["the"]:
         return None
-    cur = Point(c.dct, "quarter")
-    step = {"current": 0, "this": 0, "next": 1, "coming": 1, "same": 0}.get(rel, -1)
-    d = shift(cur.day, step, "quarter")
+    framed = c.quarter_before(m.start())
+    if framed is not None and (rel in ("", "same") or "year" in rel):
+        d = framed.day  # "third-quarter profit rose ... in the year-ago quarter"
+    else:
+        cur = Point(c.dct, "quarter")
+        step = {"current": 0, "this": 0, "next": 1, "coming": 1, "same": 0}.get(rel, -1)
+        d = shift(cur.day, step, "quarter")
     if "year" in rel or rel == "comparable":
         d = shift(d, -1, "year")
     return _found(Point(d, "quarter"))
+
+
+def h_year_ago(m: re.Match[str], c: Context) -> Found | None:
+    """'year-earlier profit', 'the year-ago period': the reported quarter a year back."""
+    framed = c.quarter_before(m.start())
+    if framed is not None:
+        return _found(Point(shift(framed.day, -1, "year"), "quarter"))
+    if m["u"] and m["u"].lower() == "quarter":
+        return _found(Point(shift(Point(c.dct, "quarter").day, -5, "quarter"), "quarter"))
+    return _found(Point(shift(c.dct, -1, "year"), "year"))
 
 
 _REL_ALIAS = {"this past": "last", "this coming": "coming", "earlier": "", "later": "",
@@ -457,6 +514,10 @@ def h_offset(m: re.Match[str], c: Context) -> Found | None:
     if unit.code == "WE":
         return None
     whole = int(n)
+    framed = c.quarter_before(m.start())
+    if (framed is not None and whole == 1 and sign < 0 and unit.precision == "year"
+            and not m["ap"]):  # "profit rose to $5 million from $4 million a year ago"
+        return _found(Point(shift(framed.day, -1, "year"), "quarter"), anchor="text")
     p = Point(shift(base.day, sign * whole * (2 if unit.code == "2W" else 1), step_unit),
               coarser(prec, "day"))
     return _found(p, mod=_approx(m), anchor=anchor)
@@ -694,6 +755,11 @@ RULES: list[tuple[str, str, Handler]] = [
     ("quarter_rel", r"(?<![\w])(?P<the>the\s+)?(?:(?P<rel>latest|last|current|previous|past|"
                     r"year-earlier|year-ago|this|next|coming|same|comparable|comparable\s+year-ago|"
                     r"comparable\s+year-earlier)\s+)?quarter(?![\w-])", h_quarter_rel),
+    ("year_ago", r"(?<![\w-])(?:the\s+(?:comparable\s+|corresponding\s+)?)?"
+                 r"(?:year-ago|year-earlier)"
+                 r"\s+(?:(?:first|second|third|fourth)\s+)?(?P<u>quarter|period)(?![\w-])"
+                 r"|(?<![\w-])(?:year-ago|year-earlier)(?![\w-])",
+     h_year_ago),
     ("rel_unit", rf"(?<![\w])(?:(?P<pre>{PART})[\s-]+)?(?P<the>the\s+)?(?P<rel>last|this|next|past|"
                  r"coming|current|previous|the)\s+(?P<u>week|weekend|month|year|decade|century|"
                  r"fiscal\s+year)(?![\w-])", h_rel_unit),

@@ -527,6 +527,9 @@ _MONEY_BEFORE = re.compile(r"(?:\d|million|billion|trillion|percent|%|dollars|ce
                            r"[\w\s$,.]{0,12}$")
 
 
+_AGE_AFTER = re.compile(r"\s+old\b")
+
+
 def h_duration(m: re.Match[str], c: Context) -> Found | None:
     n = _num(m["n"])
     if n is not None and m["half"]:
@@ -536,7 +539,7 @@ def h_duration(m: re.Match[str], c: Context) -> Found | None:
     if word in ("a", "an", "one") and not (m["the"] or m["ap"]) and _MONEY_BEFORE.search(
             c.before(m.start(), 20)):
         return Found("SET", _dur(1, unit_w))
-    if m["old"]:
+    if m["old"] or _AGE_AFTER.match(c.after(m.end(), 6)):
         return None  # an age ("the 6-year-old") is not a time expression in TimeML news
     if L.unit(unit_w).code == "Q" and (m["hy"] or word in ("a", "an", "one")):
         return None  # a fraction: "a quarter of", "three-quarters"
@@ -675,12 +678,27 @@ def h_set_every(m: re.Match[str], c: Context) -> Found | None:
     return Found("SET", _dur(n, m["u"] or m["u2"]))
 
 
+def _weekend(c: Context, start: int, end: int) -> Found:
+    """'over the weekend': the last weekend before the DCT, the coming one in a future sentence."""
+    d = c.dct
+    if d.isoweekday() < 6:
+        if c.mode(start, end) == "future":
+            d += dt.timedelta(days=6 - d.isoweekday())
+        else:
+            d -= dt.timedelta(days=d.isoweekday() + 1)
+    wk = Point(d, "week")
+    lo = wk.bounds()[0] + dt.timedelta(days=5)
+    return Found("DATE", wk.value + "-WE", None, "dct", lo, lo + dt.timedelta(days=1))
+
+
 def h_phrase(m: re.Match[str], c: Context) -> Found | None:
     idx = (m.lastindex or 1) - 1
     ph = L.phrases[idx]
     value = ph.value
     if "{" not in value:
         return Found(ph.type, value)
+    if value == "{WE}":
+        return _weekend(c, m.start(), m.end())
     if value == "{REL}":  # early/late + yesterday/today/tomorrow
         word = m.group(0).lower().split()[-1]
         d = c.dct + dt.timedelta(days={"yesterday": -1, "tomorrow": 1}.get(word, 0))
@@ -710,6 +728,43 @@ def h_phrase(m: re.Match[str], c: Context) -> Found | None:
     return _found(p, ph.type, anchor=anchor, suffix=suffix)
 
 
+_TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+          "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_ONE = {w: i + 1 for i, w in enumerate(_ONES.split("|"))}
+_TEN = {w: 20 + 10 * i for i, w in enumerate(_TENS.split("|"))}
+
+
+def _spelled_two(words: str) -> int | None:
+    """'ninety-six' 96, 'seventy' 70, 'twelve' 12; None otherwise."""
+    parts = re.split(r"[\s-]+", words.lower().strip())
+    if len(parts) == 1:
+        return _TEENS.get(parts[0], _TEN.get(parts[0]))
+    if len(parts) == 2 and parts[0] in _TEN and parts[1] in _ONE:
+        return _TEN[parts[0]] + _ONE[parts[1]]
+    return None
+
+
+def h_spelled_year(m: re.Match[str], c: Context) -> Found | None:
+    """Broadcast transcripts: 'nineteen ninety-six', 'the year two thousand'."""
+    if m["hi"]:
+        lo = _spelled_two(m["lo"])
+        if lo is None or lo < 10:
+            return None
+        year = 100 * _TEENS[m["hi"].lower()] + lo
+    else:
+        year = 2000 + (_ONE.get((m["one"] or "").lower(), 0))
+    if m["mon"]:
+        if not _cap(m, "mon"):
+            return None
+        return _found(Point(dt.date(year, L.month(m["mon"]), 1), "month"), anchor="none")
+    if m["s"]:
+        code, first = L.seasons[m["s"].lower()]
+        return _found(Point(dt.date(year, first, 1), "season", code), anchor="none")
+    if not (m["the"] or m["hi"]):
+        return None  # "two thousand" alone is an amount
+    return _found(Point(dt.date(year, 1, 1), "year"), anchor="none")
+
+
 # --------------------------------------------------------------------------- the rules
 
 def _phrases_pattern() -> str:
@@ -734,6 +789,12 @@ RULES: list[tuple[str, str, Handler]] = [
     ("month", rf"{B}(?:(?P<part>{PART})[\s-]+(?:of\s+)?)?(?:(?P<rel>last|this|next|past|coming|"
               rf"previous)\s+)?(?P<mon>{MON})(?![\w])(?:,?\s+(?:of\s+)?(?P<y>{YEAR})(?!\d)|{_REL_Y})?",
      h_month),
+    ("spelled_year", rf"{B}(?:(?P<mon>{MON})\s+|(?:the\s+)?(?P<s>{SEASON})\s+of\s+)?"
+                     r"(?P<the>the\s+year\s+)?(?:(?P<hi>nineteen|eighteen)[\s-]+"
+                     rf"(?P<lo>(?:{_TENS})(?:[\s-]+(?:{_ONES}))?|ten|eleven|twelve|thirteen|fourteen|"
+                     r"fifteen|sixteen|seventeen|eighteen|nineteen)"
+                     rf"|two\s+thousand(?:\s+(?:and\s+)?(?P<one>{_ONES}))?)(?![\w-])",
+     h_spelled_year),
     ("year", rf"(?:(?P<part>{PART})[\s-]+(?:of\s+)?|(?P<fiscal>fiscal(?:\s+year)?\s+)|"
              rf"(?P<the>the\s+year\s+))?{B}(?P<y>{YEAR})(?![\d%]|,\d|\.\d|-\d|s\b|['’]s\b)",
      h_year),

@@ -13,7 +13,7 @@ The rules are regular expressions over word lists in `storytrace/data/timex/`
 (months, weekdays, holidays, numbers, units, fixed phrases, tense cues); no
 parse is needed, so the stage runs on every article. Conventions follow
 TempEval-3: "now" is PRESENT_REF, "years" PXY, "daily" a SET P1D, "the 1980s"
-198X, "last fall" 1997-FA. A date without a year takes the year nearest the
+198, "last fall" 1997-FA. A date without a year takes the year nearest the
 publication date: in the past when its sentence has a past cue, in the future
 with a future cue (will, scheduled, upcoming, next ...). "Two weeks earlier",
 "the next day", "that day" count from the last date the text gave (a day if

@@ -43,8 +43,8 @@ class Point:
             return f"{d.year}-{self.season or season_of(d.month)}"
         if p == "year":
             return f"{d.year:04d}"
-        if p == "decade":
-            return f"{d.year // 10:03d}X"
+        if p == "decade":  # TimeBank, TIDES and HeidelTime: "the 1980s" is 198
+            return f"{d.year // 10:03d}"
         return f"{d.year // 100:02d}"
 
     def bounds(self) -> tuple[dt.date, dt.date]:

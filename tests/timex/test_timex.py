@@ -207,3 +207,64 @@ def test_event_relative_expression_stays_unresolved_and_breaks_the_chain() -> No
 def test_next_to_is_not_a_future_cue() -> None:
     t = one("He walked next to her in April.", "April", D(2025, 7, 30))
     assert t.value == "2025-04"
+
+
+def test_the_tense_cue_nearest_the_date_decides() -> None:
+    # "will" opens the clause, but "was rescued" sits next to the month.
+    t = one("The aunt who will look after him since he was rescued in late November spoke.",
+            "late November", D(2025, 4, 5))
+    assert t.value == "2024-11"
+    t = one("The pier, which was damaged in a storm, will reopen in late November.",
+            "late November", D(2025, 4, 5))
+    assert t.value == "2025-11"
+
+
+def test_an_abbreviation_ends_no_sentence() -> None:
+    # Split at "Gen.", the weekday would lose its future cue.
+    t = one("The envoy will meet Gen. Okafor on Thursday.", "Thursday", D(2025, 2, 10))
+    assert t.value == "2025-02-13"
+
+
+@pytest.mark.parametrize(("text", "phrase", "value"), [
+    ("Acme said third-quarter profit rose to $5 million from $4 million a year ago.",
+     "a year ago", "2024-Q3"),
+    ("Acme said third-quarter profit was $5 million, compared with year-earlier net of $4 "
+     "million.", "year-earlier", "2024-Q3"),
+    ("Acme's third-quarter sales rose 4%. In the year-ago period, Acme lost money.",
+     "the year-ago period", "2024-Q3"),
+    ("Acme's third-quarter sales rose 4%, after $3 million in the 2024 quarter.",
+     "the 2024 quarter", "2024-Q3"),
+    ("Ferry fares rose 4% from a year ago.", "a year ago", "2024"),
+])
+def test_a_year_ago_in_an_earnings_report_is_the_reported_quarter(
+        text: str, phrase: str, value: str) -> None:
+    assert one(text, phrase, D(2025, 11, 2)).value == value
+
+
+def test_the_weekend_is_the_last_or_the_coming_one() -> None:
+    monday = D(2025, 2, 10)
+    t = one("Officials met over the weekend to talk.", "the weekend", monday)
+    assert (t.type, t.value, t.earliest, t.latest) == ("DATE", "2025-W06-WE", D(2025, 2, 8),
+                                                      D(2025, 2, 9))
+    t = one("The crew will meet over the weekend.", "the weekend", monday)
+    assert t.value == "2025-W07-WE"
+
+
+def test_years_old_is_an_age() -> None:
+    assert tag("Ms. Okafor, 52 years old, will retire.", DCT) == []
+    assert one("Ms. Okafor waited 52 years for it.", "52 years").value == "P52Y"
+
+
+@pytest.mark.parametrize(("text", "phrase", "value"), [
+    ("In nineteen ninety-six a ferry sank.", "nineteen ninety-six", "1996"),
+    ("It was January nineteen ninety-seven.", "January nineteen ninety-seven", "1997-01"),
+    ("Recall the winter of nineteen ninety-four.", "the winter of nineteen ninety-four",
+     "1994-WI"),
+    ("The goal for the year two thousand was dropped.", "the year two thousand", "2000"),
+])
+def test_spelled_out_years(text: str, phrase: str, value: str) -> None:
+    assert one(text, phrase).value == value
+
+
+def test_two_thousand_alone_is_an_amount() -> None:
+    assert [t.text for t in tag("Two thousand people came.", DCT)] == []

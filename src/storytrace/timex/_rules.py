@@ -539,6 +539,12 @@ def h_duration(m: re.Match[str], c: Context) -> Found | None:
     if word in ("a", "an", "one") and not (m["the"] or m["ap"]) and _MONEY_BEFORE.search(
             c.before(m.start(), 20)):
         return Found("SET", _dur(1, unit_w))
+    if re.fullmatch(YEAR, m["n"]) and L.unit(unit_w).code == "Q":  # "the 1988 quarter"
+        framed = c.quarter_before(m.start())
+        q = int(framed.value[-1]) if framed is not None else None
+        if q is None:
+            return _found(Point(dt.date(int(m["n"]), 1, 1), "year"), anchor="none")
+        return _found(Point(dt.date(int(m["n"]), 3 * q - 2, 1), "quarter"), anchor="text")
     if m["old"] or _AGE_AFTER.match(c.after(m.end(), 6)):
         return None  # an age ("the 6-year-old") is not a time expression in TimeML news
     if L.unit(unit_w).code == "Q" and (m["hy"] or word in ("a", "an", "one")):

@@ -20,6 +20,7 @@ from rich.table import Table
 from storytrace import corpus as _corpus
 from storytrace.entities.names import ascii_punct
 from storytrace.errors import InputError, StorytraceError
+from storytrace.events import period
 from storytrace.ingest import Notice
 from storytrace.models import Article
 from storytrace.settings import MAX_ARTICLE_BYTES, Settings
@@ -383,6 +384,53 @@ def timeline(
     out.print(table, markup=False)
 
 
+@command
+def claims(
+    db: DbOption = DEFAULT_DB,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Only what had been published by "
+                                              "this day (YYYY-MM-DD).")] = None,
+    story: Annotated[str | None, typer.Option(help="Only this story (see 'storytrace stories').")
+                     ] = None,
+    format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """The claims of the story: each with its status over time, who supports and who
+    denies it, and every report in order with its stance, source and paragraph.
+
+    Example:
+        storytrace claims --db story.db --as-of 2025-04-01
+    """
+    if format not in ("table", "json"):
+        raise typer.BadParameter(f"{format!r}: expected table or json")
+    day = _date(as_of)
+    _require(db)
+    with _open(db) as st:
+        rows = st.claims(as_of=day, story=story)
+    if format == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    if not rows:
+        out.print("no claims")
+        return
+    for c in rows:
+        status = " -> ".join(f"{s['status']} ({s['from']})" for s in c["status"]) or "reported"
+        out.print(f"{c['id']}  {c['statement']}\n    status: {status}", markup=False,
+                  highlight=False)
+        if c["supporters"]:
+            out.print("    supported by: " + "; ".join(c["supporters"]), markup=False,
+                      highlight=False)
+        if c["deniers"]:
+            out.print("    denied by: " + "; ".join(c["deniers"]), markup=False,
+                      highlight=False)
+        for r in c["reports"]:
+            who = "anonymous" if r["anonymous"] else (r["attributed_to"] or "the article")
+            via = f" to {r['via']}" if r.get("via") else ""
+            copy = (f" [copy of {r['copy_of']['source']}:{r['copy_of']['line']}]"
+                    if r.get("copy_of") else "")
+            out.print(f"    {r['published']} {r['source']}:{r['line']} {r['stance']:<9} "
+                      f"{who}{via} ({r['evidence']}){copy}", markup=False, highlight=False,
+                      soft_wrap=True)
+
+
 def _when(e: dict[str, Any]) -> str:
     value = str(e["date"])
     return value if e.get("precision") in ("day", None) else f"{value} ({e['precision']})"
@@ -402,8 +450,7 @@ def timeline_markdown(events: list[dict[str, Any]]) -> str:
     lines: list[str] = []
     month = None
     for e in events:
-        m = str(e["earliest"])[:7] if e.get("precision") in ("day", "week", "month") \
-            else str(e["earliest"])[:4]
+        m = period(e)
         if m != month:
             if lines:
                 lines.append("")

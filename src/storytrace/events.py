@@ -455,6 +455,18 @@ def _date_value(m: Mention, lo: str) -> str:
     return lo[:cut] if cut else m.value
 
 
+def period(event: dict[str, Any]) -> str:
+    """The heading an event goes under in a timeline: its year when it is known only to
+    the year (or coarser), else the month it starts in.
+
+    >>> period({"earliest": "2025-06-21", "precision": "season"}), period(
+    ...     {"earliest": "2012-01-01", "precision": "year"})
+    ('2025-06', '2012')
+    """
+    coarse = event.get("precision") in ("year", "decade", "century")
+    return str(event["earliest"])[:4 if coarse else 7]
+
+
 def _summary(item: _Item) -> str:
     text = " ".join(item.m.text.split())
     return text if len(text) <= 240 else text[:237].rsplit(" ", 1)[0] + " …"
@@ -492,7 +504,9 @@ def timeline(store: Any, *, as_of: dt.date | None = None,
     groups = merge(items)
     groups.sort(key=lambda g: (min(i.lo for i, _ in g), max(i.hi for i, _ in g)))
     events = [_event(n, g, names) for n, g in enumerate(groups, 1)]
-    events.sort(key=lambda e: (e.earliest, e.latest, e.id))
+    # Date order; of events starting the same day the wider first ("2025", then
+    # "2025-01", then "2025-01-01"), so a year's or a month's events head their period.
+    events.sort(key=lambda e: (e.earliest, -dt.date.fromisoformat(e.latest).toordinal(), e.id))
     for n, e in enumerate(events, 1):
         e.id = f"v{n}"
     if entity:

@@ -31,6 +31,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import storytrace
 from storytrace import export as _export
 from storytrace.errors import StorytraceError
+from storytrace.events import period
 from storytrace.ingest.jsonl import record_to_article
 from storytrace.settings import MAX_ARTICLE_BYTES
 
@@ -143,16 +144,24 @@ def create_app(db: str | Path | None = None, *, token: str | None = None,
                       story: str | None = None, since: str | None = None) -> dict[str, Any]:
         """Articles in publication order, with their story."""
         _day(since, "since")
-        members = st.in_story(story)
-        story_of = st.store.story_of()
-        rows = [{"id": a.id, "source": a.source, "published": a.published.isoformat()
-                 if a.published else None, "outlet": a.outlet, "title": a.title,
-                 "story": story_of.get(a.id)}
-                for a in st.articles(since=since)
-                if members is None or a.id in members]
-        return _page(rows, limit, offset)
+        where, args = [], []
+        if since:
+            where.append("a.published >= ?")
+            args.append(since)
+        if story:
+            where.append("s.story = ?")
+            args.append(story)
+        sql = (" FROM articles a LEFT JOIN article_stories s ON s.article_id = a.id"
+               + (" WHERE " + " AND ".join(where) if where else ""))
+        conn = st.store.conn  # type: ignore[attr-defined]
+        total = conn.execute("SELECT count(*)" + sql, args).fetchone()[0]
+        rows = conn.execute(
+            "SELECT a.id, a.source, a.published, a.outlet, a.title, s.story" + sql
+            + " ORDER BY a.published, a.source, a.id LIMIT ? OFFSET ?",
+            [*args, limit, offset]).fetchall()
+        return {"total": total, "limit": limit, "offset": offset, "items": [dict(r) for r in rows]}
 
-    @app.get("/api/articles/{ref}", dependencies=read, tags=["articles"])
+    @app.get("/api/articles/{ref:path}", dependencies=read, tags=["articles"])
     def get_article(ref: str, st: Corpus) -> dict[str, Any]:
         """One article: paragraphs with their kind, novelty and the paragraphs they reprint."""
         return _article(st, ref)
@@ -228,7 +237,7 @@ def create_app(db: str | Path | None = None, *, token: str | None = None,
                  "mentions": e.mention_count} for e in st.entities(type=type)]
         return _page(rows, limit, offset)
 
-    @app.get("/api/entities/{ref}", dependencies=read, tags=["entities"])
+    @app.get("/api/entities/{ref:path}", dependencies=read, tags=["entities"])
     def get_entity(ref: str, st: Corpus) -> dict[str, Any]:
         """One entity (by id, name or alias): aliases, facts over time and appearances."""
         return _entity(st, ref)
@@ -246,6 +255,13 @@ def create_app(db: str | Path | None = None, *, token: str | None = None,
                     story: str | None = None) -> dict[str, Any]:
         """The timeline: events in date order with sources, evidence and conflicts."""
         day = _day(as_of, "as_of")
+        if day is None and entity is None and story is None:  # the stored timeline, a page of it
+            conn = st.store.conn  # type: ignore[attr-defined]
+            total = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+            rows = conn.execute("SELECT data FROM events ORDER BY rowid "
+                                "LIMIT ? OFFSET ?", (limit, offset)).fetchall()
+            return {"total": total, "limit": limit, "offset": offset,
+                    "items": [json.loads(r[0]) for r in rows]}
         return _page(st.timeline(as_of=day, entity=entity, story=story), limit, offset)
 
     @app.get("/api/claims", dependencies=read, tags=["claims"])
@@ -278,15 +294,14 @@ def create_app(db: str | Path | None = None, *, token: str | None = None,
         events = st.timeline(as_of=day, entity=entity, story=story)
         months: dict[str, list[dict[str, Any]]] = {}
         for e in events:
-            key = e["earliest"][:7] if e.get("precision") in ("day", "week", "month") \
-                else e["earliest"][:4]
+            key = period(e)
             months.setdefault(key, []).append(e)
         ids = {a.source: a.id for a in st.articles()}
         return render(request, "timeline.html", months=months, as_of=as_of or "",
                       entity=entity or "", story=story or "", stories=st.stories(), ids=ids,
                       count=len(events))
 
-    @app.get("/articles/{ref}", response_class=HTMLResponse, dependencies=read,
+    @app.get("/articles/{ref:path}", response_class=HTMLResponse, dependencies=read,
              include_in_schema=False)
     def article_page(request: Request, ref: str, st: Corpus) -> HTMLResponse:
         rec = _article(st, ref)
@@ -309,7 +324,7 @@ def create_app(db: str | Path | None = None, *, token: str | None = None,
         return render(request, "quotes.html", by_speaker=by_speaker, speaker=speaker or "",
                       ids=ids)
 
-    @app.get("/entities/{ref}", response_class=HTMLResponse, dependencies=read,
+    @app.get("/entities/{ref:path}", response_class=HTMLResponse, dependencies=read,
              include_in_schema=False)
     def entity_page(request: Request, ref: str, st: Corpus) -> HTMLResponse:
         ids = {a.source: a.id for a in st.articles()}

@@ -7,6 +7,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from storytrace.events import period
+
 HERE = Path(__file__).parent
 
 
@@ -17,8 +19,7 @@ def timeline_html(events: list[dict[str, Any]], *, title: str = "Timeline",
                       autoescape=select_autoescape(["html"]))
     months: dict[str, list[dict[str, Any]]] = {}
     for e in events:
-        key = e["earliest"][:7] if e.get("precision") in ("day", "week", "month") \
-            else e["earliest"][:4]
+        key = period(e)
         months.setdefault(key, []).append(e)
     css = (HERE / "static" / "style.css").read_text(encoding="utf-8")
     html = env.get_template("timeline.html").render(

@@ -1,5 +1,4 @@
-"""Reported speech: "X said that …", "…, officials said", "according to X, …" — who stated
-what without quotation marks, or with quoted words set in the clause."""
+"""Reported speech: "X said that …", "…, officials said", "according to X, …"."""
 
 from __future__ import annotations
 
@@ -54,7 +53,8 @@ def stance_verbs() -> frozenset[str]:
 
 def reports(d: _Doc, spans: list[tuple[int, int]],
             people: list[tuple[int, int, LocalEntity, str]]) -> list[LocalQuote]:
-    """Reported statements of one article, in doc order, as quotes of kind `reported`.
+    """Reported statements of one article, in doc order, as `LocalQuote`s whose text
+    is the statement (`ArticleQuotes.reports`; the quotes table keeps direct quotes).
 
     `spans` are the doc [start, end) of the article's quotations (sorted). A
     clause that is one of them (quotation marks around nearly all of it) is left

@@ -12,7 +12,8 @@ from tests.conftest import SAMPLE, SCORER, write
 
 runner = CliRunner()
 COMMANDS = ["ingest", "export", "articles", "show", "stats", "entities", "entity", "check",
-            "quotes", "quote", "diff", "new", "stories", "timeline", "search", "serve", "report"]
+            "quotes", "quote", "diff", "new", "stories", "timeline", "search", "serve", "report",
+            "claims"]
 
 
 def run(*args: str | Path) -> tuple[int, str, str]:

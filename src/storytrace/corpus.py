@@ -188,6 +188,22 @@ class Corpus:
         return [e.to_dict() for e in _events.timeline(
             self.store, as_of=day, articles=self.in_story(story), entity=name)]
 
+    def claims(self, *, as_of: dt.date | str | None = None, story: str | None = None
+               ) -> builtins.list[dict[str, Any]]:
+        """Claims with every report (stance, source, paragraph) and the status over time.
+
+        `as_of` shows the claims as they stood once that day's articles were out
+        (grouped and weighed again from those articles alone); `story` keeps one
+        story's articles.
+        """
+        day = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
+        if day is None and story is None:
+            return self.store.claims()
+        from storytrace.claims.link import claims as _claims
+
+        return [c.to_dict() for c in _claims(self.store, as_of=day,
+                                              articles=self.in_story(story))]
+
     def search(self, query: str, *, limit: int = 20, offset: int = 0
                ) -> builtins.list[dict[str, Any]]:
         """Paragraphs matching the words (full text, best first), with source and line."""

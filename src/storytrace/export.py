@@ -84,6 +84,14 @@ def event_record(e: dict[str, Any]) -> dict[str, Any]:
     return {k: e.get(k) for k in keys}
 
 
+def claim_record(c: dict[str, Any]) -> dict[str, Any]:
+    """A claim as EXPORT.md shows it; `frame`, `participants`, `supporters`, `deniers` and
+    each report's `voice`, `evidence`, `text`, `copy_of` and `counted` added."""
+    keys = ("id", "statement", "frame", "participants", "reports", "status", "supporters",
+            "deniers", "first_reported")
+    return {k: c.get(k) for k in keys}
+
+
 def export(store: Store) -> dict[str, Any]:
     """Everything in the store as one JSON-ready object; every top-level key present."""
     articles = []
@@ -105,7 +113,7 @@ def export(store: Store) -> dict[str, Any]:
         "entities": [entity_record(e, where) for e in store.entities()],
         "quotes": [quote_record(q) for q in store.quotes()],
         "events": [event_record(e) for e in store.events()],
-        "claims": [],
+        "claims": [claim_record(c) for c in store.claims()],
         "stories": store.stories(),
         "reuse": [{"from": {"source": r["from_source"], "line": r["from_line"]},
                    "to": {"source": r["to_source"], "line": r["to_line"]},

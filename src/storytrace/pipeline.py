@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from storytrace import clean, entities, events, nlp, quotes, reuse, stories
+from storytrace import claims, clean, entities, events, nlp, quotes, reuse, stories
 from storytrace.entities.names import norm
 from storytrace.models import Article
 from storytrace.nlp import ParsedArticle
@@ -33,6 +33,7 @@ PARSED_STAGES: list[tuple[str, Callable[[ParsedArticle, BatchContext, dict[str, 
     (entities.STAGE, entities.extract_dict),
     (quotes.STAGE, quotes.find_dict),
     (events.STAGE, events.find_dict),
+    (claims.STAGE, claims.find_dict),
 ]
 # Corpus stages, re-run in order over the store after articles are added.
 CORPUS_STAGES: list[Callable[[Any], Any]] = [
@@ -41,6 +42,7 @@ CORPUS_STAGES: list[Callable[[Any], Any]] = [
     reuse.relink,
     stories.relink,
     events.relink,
+    claims.relink,
 ]
 
 

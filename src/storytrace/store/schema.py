@@ -176,6 +176,15 @@ MIGRATIONS: tuple[str, ...] = (
         DELETE FROM paragraphs_fts WHERE article_id = old.article_id AND idx = old.idx;
     END;
     """,
+    # 8: claims: one row per claim, its reports and status history as JSON.
+    """
+    CREATE TABLE claims (
+        id TEXT PRIMARY KEY,
+        first TEXT,
+        data TEXT NOT NULL
+    );
+    CREATE INDEX claims_first ON claims (first);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -386,6 +386,17 @@ class SQLiteStore:
             raise InputError(f"search {query!r}", str(e)) from None
         return [dict(r) for r in rows]
 
+    def replace_claims(self, claims: list[dict[str, Any]]) -> None:
+        self.conn.execute("DELETE FROM claims")
+        self.conn.executemany(
+            "INSERT INTO claims (id, first, data) VALUES (?, ?, ?)",
+            [(c["id"], c.get("first_reported"), json.dumps(c)) for c in claims])
+
+    def claims(self) -> list[dict[str, Any]]:
+        """The claims as the last linking left them, in order of their first report."""
+        return [json.loads(r[0]) for r in self.conn.execute(
+            "SELECT data FROM claims ORDER BY first, id")]
+
     def story_of(self) -> dict[str, str]:
         return dict(self.conn.execute("SELECT article_id, story FROM article_stories"))
 

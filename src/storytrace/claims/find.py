@@ -1,0 +1,430 @@
+"""Per-article claim reports: sentences that assert, deny, hedge or speculate about a
+state of affairs of `data/claim_frames.tsv`, with the stance, the source's phrase and
+the people, works and organisations the state of affairs is about.
+
+Everything is read off the spaCy parse of the sentence, along the path from the
+frame's phrase up to the sentence root: a denial verb or a negation on that
+path denies ("denied that the city is negotiating to sell", "were not
+romantically involved"); a speculation word on it speculates ("fueling
+speculation that they were romantically involved"); a confirmation word
+supports, and a hedge with it makes the support apparent ("seems to confirm");
+the subject of the nearest reporting verb on the path, or "according to X", is
+the source.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from storytrace.claims import cues
+from storytrace.nlp import ParsedArticle
+
+# A contrast word counts as a denial when it follows an exclusive word within
+# this many tokens: "strictly professional", "just talking about a possible project".
+CONTRAST_WINDOW = 6
+_GROUP_WORDS = frozenset({"pair", "duo", "couple", "two", "they", "both", "trio", "lovebirds"})
+_VENUE = re.compile(r"\b(?:told|tells|telling|to|with|according to|by|in|on)\s+(?:the\s+)?[\"“‘]?$",
+                    re.IGNORECASE)
+_QUANTITY_NEXT = frozenset({"of", "other", "more", "days", "weeks", "months", "years", "times",
+                            "hours", "minutes"})
+_NEG_WORDS = frozenset({"not", "n't", "never", "no", "nobody", "none", "without", "neither",
+                        "nor", "nothing"})
+# Dependency relations through which a denial verb denies the clause below it
+# ("denied that ...", "rejected suggestions that ..."); "refused to block the
+# sale" (xcomp) and "denied X, ruling that ..." (advcl) do not.
+_DENY_DEPS = frozenset({"ccomp", "dobj", "nsubjpass", "nsubj", "pobj", "attr", "prep"})
+PERSONISH = frozenset({"PERSON"})
+
+
+@dataclass
+class LocalReport:
+    """One claim report as the article prints it; offsets within its paragraph."""
+
+    para: int
+    start: int  # the sentence
+    end: int
+    text: str
+    frame: str
+    trigger: str
+    trig_start: int
+    trig_end: int
+    stance: str  # support | deny | speculate | neutral
+    apparent: bool = False  # a hedged confirmation: "seems to confirm"
+    hedged: bool = False
+    source_kind: str = "article"  # named | anonymous | article
+    source_text: str | None = None
+    source_key: str | None = None  # local entity key of the source, if any
+    via: str | None = None
+    via_key: str | None = None
+    evidence: str = "report"  # sighting | document | insider | statement | report
+    participants: list[str] = field(default_factory=list)  # local entity keys
+    work: str | None = None  # local key of a WORK entity
+    from_context: bool = False  # participants taken from the sentences before
+    background: bool = False  # about the past ("once ruled out a sale")
+    embedded: bool = False  # the suggestion a denial rejects
+
+
+def _match(tokens: list[Any], phrase: cues.Phrase, i: int) -> bool:
+    n = len(phrase.words)
+    if i + n > len(tokens):
+        return False
+    if any(tokens[i + j].lower_ != w for j, w in enumerate(phrase.words)):
+        return False
+    if n == 1:
+        t = tokens[i]
+        if phrase.pos and t.pos_ != phrase.pos:
+            return False
+        nxt = tokens[i + 1].lower_ if i + 1 < len(tokens) else ""
+        if nxt in _QUANTITY_NEXT or t.dep_ in ("nummod", "quantmod"):
+            return False
+    return True
+
+
+def _depth(t: Any) -> int:
+    n = 0
+    while t.head.i != t.i and n < 40:
+        t, n = t.head, n + 1
+    return n
+
+
+def _head(tokens: list[Any], i0: int, i1: int) -> Any:
+    inside = {t.i for t in tokens[i0:i1]}
+    return next((t for t in tokens[i0:i1] if t.head.i not in inside or t.head.i == t.i),
+                tokens[i0])
+
+
+def match_frame(tokens: list[Any]) -> tuple[cues.Frame, int, int, str] | None:
+    """The first frame the tokens word: (frame, first token, end token, how).
+
+    `how` is "phrase", "opposite" (the phrase states the contrary) or "contrast"
+    (an exclusive word and a contrast word: "strictly professional"). Of several
+    phrases of the frame, the one nearest the root of the sentence ("After months
+    of dating speculation, the outing seems to confirm the pair's budding romance").
+    """
+    excl = cues.exclusives()
+    for fr in cues.frames():
+        hits: list[tuple[int, int, int, str]] = []
+        for how, plist in (("phrase", fr.phrases), ("opposite", fr.opposite)):
+            for i in range(len(tokens)):
+                for ph in plist:
+                    if _match(tokens, ph, i):
+                        hits.append((_depth(_head(tokens, i, i + len(ph.words))), i,
+                                     i + len(ph.words), how))
+        if fr.contrast:
+            for i, t in enumerate(tokens):
+                if t.lower_ not in excl or (i and tokens[i - 1].lower_ in ("not", "n't")):
+                    continue  # "not only ... but also" widens, it does not narrow
+                for j in range(i + 1, min(len(tokens), i + 1 + CONTRAST_WINDOW)):
+                    if tokens[j].lower_ in fr.contrast or tokens[j].lemma_.lower() in \
+                            fr.contrast:
+                        hits.append((_depth(tokens[j]), j, j + 1, "contrast"))
+                        break
+        if hits:
+            _, i0, i1, how = min(hits)
+            if how == "phrase":
+                # "a special work relationship": a contrast word on the phrase itself
+                head = _head(tokens, i0, i1)
+                if any(c.dep_ in ("compound", "amod") and (
+                        c.lower_ in fr.contrast or c.lemma_.lower() in fr.contrast)
+                       for c in head.children):
+                    how = "contrast"
+            return fr, i0, i1, how
+    return None
+
+
+def _path(t: Any) -> list[Any]:
+    out = [t]
+    while out[-1].head.i != out[-1].i and len(out) < 40:
+        out.append(out[-1].head)
+    return out
+
+
+def _in(t: Any, vocab: frozenset[str]) -> bool:
+    return t.lower_ in vocab or (t.pos_ in ("VERB", "NOUN") and t.lemma_.lower() in vocab)
+
+
+def stance_of(tokens: list[Any], head: Any, how: str) -> dict[str, Any]:
+    """Stance of the sentence toward the frame whose phrase hangs from `head`."""
+    path = _path(head)
+    deny_words = cues.denials()
+    neg = 1 if how in ("opposite", "contrast") else 0
+    spec = hedged = confirm = question = False
+    deny_at = spec_at = -1
+    for k, x in enumerate(path):
+        below = path[k - 1] if k else None
+        for c in x.children:
+            if below is not None and c.i == below.i:
+                continue
+            if c.dep_ == "neg" or (c.dep_ in ("det", "advmod", "nsubj", "nsubjpass")
+                                   and c.lower_ in _NEG_WORDS):
+                neg += 1
+                deny_at = k
+            if c.dep_ in ("aux", "advmod", "amod") and c.lower_ in cues.hedges():
+                hedged = True
+            if c.dep_ == "amod" and c.lower_ in cues.speculation():
+                spec = True
+            if c.dep_ in ("mark", "advmod") and c.lower_ in ("whether", "if", "how"):
+                question = True
+        if k == 0:
+            continue
+        without = x.lower_ in _NEG_WORDS and x.dep_ == "prep"  # "without a referendum"
+        if without or (_in(x, deny_words) and x.lower_ not in _NEG_WORDS and below is not None
+                       and below.dep_ in _DENY_DEPS):
+            neg += 1
+            deny_at = k
+        if _in(x, cues.speculation()):
+            spec = True
+            spec_at = k
+        if _in(x, cues.hedges()):
+            hedged = True
+        if _in(x, cues.confirmations()):
+            confirm = True
+    text = " ".join(t.lower_ for t in tokens)
+    if any(" ".join(p) in text for p in cues.phrases("claim_denials.txt")):
+        neg = max(neg, 1)
+    if any(t.lower_ in ("false", "untrue", "baseless", "hoax", "nonsense") for t in tokens):
+        neg = max(neg, 1)
+    if neg % 2:
+        stance = "deny"
+    elif question:
+        stance = "neutral"
+    elif spec or (tokens and tokens[-1].text == "?"):
+        stance = "speculate"
+    elif confirm:
+        stance = "support"
+    elif hedged:
+        stance = "speculate"
+    elif head.pos_ == "NOUN" and how == "phrase" and head.dep_ not in ("nsubj", "nsubjpass"):
+        stance = "neutral"  # "called any sale reckless": the claim named, not asserted
+    else:
+        stance = "support"
+    return {"stance": stance, "apparent": confirm and hedged and stance == "support",
+            "hedged": hedged, "embedded": 0 <= spec_at < deny_at,
+            "hedge_only": stance == "speculate" and not spec and tokens[-1].text != "?"}
+
+
+def _source(tokens: list[Any], head: Any) -> tuple[Any, Any, Any]:
+    """(speaker subtree root, via token, reporting verb) for the frame's phrase."""
+    verbs = cues.report_verbs()
+    speaker = via = verb = None
+    for x in _path(head)[1:]:
+        if x.pos_ in ("VERB", "AUX") and x.lemma_.lower() in verbs:
+            subj = next((c for c in x.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is not None and subj.lower_ not in ("it", "there", "that", "which"):
+                speaker, verb = subj, x
+                for c in x.children:
+                    if c.dep_ in ("dative", "dobj") and c.pos_ == "PROPN":
+                        via = c
+                    if c.dep_ == "prep" and c.lower_ in ("to", "with"):
+                        via = next((g for g in c.children if g.dep_ == "pobj"), via)
+                break
+    if speaker is None:
+        # a parse that hangs "a source told In Touch that ..." wrongly: the noun
+        # right before a reporting verb that comes before the phrase
+        for i, t in enumerate(tokens):
+            if t.i >= head.i:
+                break
+            if t.pos_ == "VERB" and t.lemma_.lower() in verbs and i:
+                prev = tokens[i - 1]
+                if prev.pos_ in ("NOUN", "PROPN", "PRON") and prev.dep_ != "pobj":
+                    speaker, verb = prev, t
+    for i, t in enumerate(tokens[:-1]):
+        if t.lower_ == "according" and tokens[i + 1].lower_ == "to":
+            obj = next((g for g in tokens[i + 1].children if g.dep_ == "pobj"), None)
+            if obj is None:
+                continue
+            if speaker is None:
+                speaker = obj
+            elif via is None:
+                via = obj
+    return speaker, via, verb
+
+
+def _span(t: Any) -> tuple[int, int]:
+    return t.left_edge.idx, t.right_edge.idx + len(t.right_edge.text)
+
+
+def find(parsed: ParsedArticle, results: dict[str, Any] | None = None) -> list[LocalReport]:
+    """Claim reports of one article, in text order."""
+    a = parsed.article
+    doc = parsed.doc
+    if doc is None:
+        return []
+    ents = ((results or {}).get("entities") or {}).get("entities", [])
+    # (paragraph, start, end, key, type) of every entity mention, in text order
+    mentions = sorted((m[0], m[1], m[2], e["key"], e["type"]) for e in ents
+                      for m in e.get("mentions", []))
+    para_pos = {p.index: k for k, p in enumerate(a.body)}
+    ev = cues.evidence()
+    anon = cues.anonymous_heads()
+    out: list[LocalReport] = []
+    for para, s, e in parsed.sentences():
+        k = para_pos.get(para)
+        if k is None:
+            continue
+        base = parsed.starts[k]
+        span = doc.char_span(base + s, base + e, alignment_mode="expand")
+        if span is None or not len(span):
+            continue
+        tokens = list(span)
+        hit = match_frame(tokens)
+        if hit is None:
+            continue
+        fr, i0, i1, how = hit
+        head = _head(tokens, i0, i1)
+        st = stance_of(tokens, head, how)
+        speaker, via, verb = _source(tokens, head)
+
+        def local(t: Any, base: int = base) -> tuple[int, int]:
+            lo, hi = _span(t)
+            return lo - base, hi - base
+
+        def ents_in(lo: int, hi: int, types: frozenset[str], para: int = para
+                    ) -> list[tuple[str, str]]:
+            return [(key, typ) for p, ms, me, key, typ in mentions
+                    if p == para and lo <= ms and me <= hi and typ in types]
+
+        if st["hedge_only"] and speaker is not None and speaker.pos_ == "PROPN":
+            st["stance"] = "support"  # "reportedly ..., according to Deadline": Deadline says so
+        rep = LocalReport(para, s, e, span.text, fr.id, " ".join(t.text for t in tokens[i0:i1]),
+                          tokens[i0].idx - base, tokens[i1 - 1].idx + len(tokens[i1 - 1]) - base,
+                          st["stance"], st["apparent"], st["hedged"], embedded=False)
+        skip: list[tuple[int, int]] = []
+        if speaker is not None:
+            lo, hi = local(speaker)
+            if verb is not None and speaker.left_edge.i <= verb.i <= speaker.right_edge.i:
+                hi = speaker.idx + len(speaker.text) - base  # a parse that hangs all on it
+            skip.append((lo, hi))
+            rep.source_text = a.body[k].text[lo:hi]
+            named = ents_in(lo, hi, frozenset({"PERSON", "ORG", "OUTLET", "PLACE"}))
+            if named:
+                rep.source_kind, rep.source_key = "named", named[0][0]
+            elif speaker.lemma_.lower() in anon or speaker.lower_ in anon:
+                rep.source_kind = "anonymous"
+            elif speaker.pos_ == "PRON":
+                rep.source_kind = "article"  # the quote stage may know who "he" is
+                rep.source_text = speaker.text
+            else:
+                rep.source_kind = "named" if speaker.pos_ == "PROPN" else "anonymous"
+        ptext = a.body[k].text
+        for p, ms, me, key, typ in mentions:
+            if p == para and s <= ms < e and typ in ("OUTLET", "PLATFORM") and \
+                    _VENUE.search(ptext[max(0, ms - 30):ms]) and key != rep.source_key:
+                rep.via, rep.via_key, via = ptext[ms:me], key, None
+                skip.append((ms, me))
+                break
+        if via is not None:
+            lo, hi = local(via)
+            skip.append((lo, hi))
+            rep.via = a.body[k].text[lo:hi]
+            got = ents_in(lo, hi, frozenset({"OUTLET", "PLATFORM", "ORG", "PERSON"}))
+            rep.via_key = got[0][0] if got else None
+        # what the report rests on
+        low = " ".join(t.lower_ for t in tokens)
+        kinds = [kind for word, kind in ev.items() if f" {word} " in f" {low} "]
+        if "sighting" in kinds:
+            rep.evidence = "sighting"
+        elif "document" in kinds:
+            rep.evidence = "document"
+        elif rep.source_kind == "anonymous":
+            rep.evidence = "insider"
+        elif rep.source_kind == "named":
+            rep.evidence = "statement"
+        rep.background = any(t.lower_ == "once" and t.dep_ == "advmod" for t in tokens)
+        # who the state of affairs is about: the clause of the phrase, widened until
+        # it names enough; the source and the outlet are not participants
+        types = fr.types | {"WORK"}
+        need = 2 if fr.pair else 1
+        region = head
+        found: list[tuple[str, str]] = []
+        grouped = False
+        while True:
+            if any(c.dep_ in ("nsubj", "nsubjpass", "poss") and c.lemma_.lower() in _GROUP_WORDS
+                   for c in [region, *region.children]):
+                grouped = fr.pair  # "they were romantically involved": the pair named before
+                if grouped:
+                    found = [f for f in found if f[1] == "WORK"]
+                    lo, hi = local(region)
+                    found += [(key, typ) for key, typ in ents_in(lo, hi, frozenset({"WORK"}))]
+                    break
+            lo, hi = local(region)
+            found = [(key, typ) for key, typ in ents_in(lo, hi, types)
+                     if not any(a_ <= _start_of(mentions, para, key, lo) < b_
+                                for a_, b_ in skip)]
+            people = {key for key, typ in found if typ != "WORK"}
+            if len(people) >= need or region.head.i == region.i:
+                break
+            region = region.head
+            while region.head.i != region.i and region.pos_ not in ("VERB", "AUX"):
+                region = region.head
+        if rep.source_key:
+            found = [f for f in found if f[0] != rep.source_key]
+        rep.participants = list(dict.fromkeys(key for key, typ in found if typ != "WORK"))
+        rep.work = next((key for key, typ in found if typ == "WORK"), None)
+        if not fr.pair and not rep.participants:
+            # "There are no negotiations to sell the ferry": whom the article is about so far
+            before = [key for p, ms, _me, key, typ in mentions
+                      if typ in fr.types and (p, ms) < (para, s) and key != rep.source_key]
+            tally: dict[str, int] = {}
+            for key in before:
+                tally[key] = tally.get(key, 0) + 1
+            rep.participants = sorted(tally, key=lambda x: -tally[x])[:2]
+            rep.from_context = bool(rep.participants)
+        if fr.pair:
+            rep.participants = [] if grouped else rep.participants[:2]
+            if len(rep.participants) < 2:
+                # the people the article has named most so far, the latest first on a tie
+                before = [key for p, ms, _me, key, typ in mentions
+                          if typ == "PERSON" and (p, ms) < (para, s)
+                          and key not in rep.participants and key != rep.source_key]
+                count: dict[str, int] = {}
+                last: dict[str, int] = {}
+                for n, key in enumerate(before):
+                    count[key] = count.get(key, 0) + 1
+                    last[key] = n
+                for key in sorted(count, key=lambda x: (-count[x], -last[x])):
+                    if len(rep.participants) >= 2:
+                        break
+                    rep.participants.append(key)
+                    rep.from_context = True
+                if grouped and len(rep.participants) < 2:  # the opening sentence
+                    own = [key for key, typ in ents_in(s, e, PERSONISH)
+                           if key not in rep.participants and key != rep.source_key]
+                    rep.participants += own[:2 - len(rep.participants)]
+        out.append(rep)
+        if st["embedded"] and verb is not None:
+            # "X rejected suggestions from Y that P": Y's suggestion is a report too
+            sug = next((x for x in _path(head) if _in(x, cues.speculation())), None)
+            agent = None
+            if sug is not None:
+                for c in sug.children:
+                    if c.dep_ == "prep" and c.lower_ in ("from", "by"):
+                        agent = next((g for g in c.children if g.dep_ == "pobj"), None)
+            emb = LocalReport(**{**asdict(rep), "stance": "speculate", "embedded": True,
+                                 "source_kind": "article", "source_text": None,
+                                 "source_key": None, "via": None, "via_key": None,
+                                 "evidence": "report"})
+            if agent is not None:
+                lo, hi = local(agent)
+                emb.source_text = a.body[k].text[lo:hi]
+                named = ents_in(lo, hi, frozenset({"PERSON", "ORG", "OUTLET"}))
+                emb.source_kind = "named" if named else "anonymous"
+                emb.source_key = named[0][0] if named else None
+                emb.evidence = "statement" if named else "insider"
+            out.append(emb)
+    return out
+
+
+def _start_of(mentions: list[tuple[int, int, int, str, str]], para: int, key: str,
+              lo: int) -> int:
+    """Where the first mention of `key` at or after `lo` starts in the paragraph."""
+    return next((ms for p, ms, _me, k, _t in mentions if p == para and k == key and ms >= lo),
+                -1)
+
+
+def find_dict(parsed: ParsedArticle, ctx: Any = None, results: dict[str, Any] | None = None
+              ) -> list[dict[str, Any]]:
+    """The per-article step as the pipeline stores it; reads the entity stage's result."""
+    return [asdict(r) for r in find(parsed, results)]

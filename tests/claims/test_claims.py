@@ -1,0 +1,174 @@
+"""Claims: stance, source and grouping on invented articles; status rules; the sample
+corpus's rumour -> denial -> confirmation; the seeds' romance claim over time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import storytrace
+from storytrace.claims.status import Vote, history, status
+from storytrace.cli import app
+from storytrace.models import Article
+from tests.conftest import SAMPLE
+
+
+def article(source: str, day: str, *paragraphs: str, outlet: str = "The Test Gazette") -> Article:
+    return Article.build(source=source, published=dt.date.fromisoformat(day),
+                         paragraphs=[(2 * i + 1, p) for i, p in enumerate(paragraphs)],
+                         outlet=outlet)
+
+
+A = article(
+    "a.txt", "2024-02-01",
+    "Harriet Vossberg and Milan Okafor were spotted having dinner in Lisbon, fueling "
+    "speculation that they are dating.",
+    "However, a source told The Daily Planet that the dinner was strictly professional.",
+    "Vossberg and Okafor are reportedly working together on the upcoming film \"Salt Roads,\" "
+    "according to Variety.",
+)
+B = article(
+    "b.txt", "2024-03-01",
+    "A representative for Vossberg denied that she and Okafor are dating.",
+    "Milan Okafor is not in a relationship with Harriet Vossberg, his spokesperson said.",
+    outlet="Daily Courier of Tests",
+)
+C = article(
+    "c.txt", "2024-04-01",
+    "Harriet Vossberg confirmed her romance with Milan Okafor in an interview on Monday.",
+    outlet="Daily Courier of Tests",
+)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> storytrace.Corpus:
+    st = storytrace.open(tmp_path_factory.mktemp("cl") / "s.db")
+    st.ingest([A, B, C])
+    return st
+
+
+def _romance(claims: list[dict]) -> dict:
+    found = [c for c in claims if "romantic" in c["statement"]]
+    assert len(found) == 1, [c["statement"] for c in claims]
+    return found[0]
+
+
+def test_wordings_of_one_romance_are_one_claim_with_each_stance(corpus: storytrace.Corpus
+                                                                ) -> None:
+    c = _romance(corpus.claims())
+    assert "Harriet Vossberg" in c["statement"] and "Milan Okafor" in c["statement"]
+    by_source = [(r["source"], r["stance"]) for r in c["reports"]]
+    assert ("a.txt", "speculate") in by_source
+    assert ("a.txt", "deny") in by_source  # "strictly professional"
+    assert ("b.txt", "deny") in by_source
+    assert ("c.txt", "support") in by_source
+
+
+def test_anonymous_source_and_outlet_are_kept(corpus: storytrace.Corpus) -> None:
+    c = _romance(corpus.claims())
+    deny = next(r for r in c["reports"] if r["source"] == "a.txt" and r["stance"] == "deny")
+    assert deny["anonymous"] and deny["via"] == "The Daily Planet"
+    assert deny["evidence"] == "insider"
+
+
+def test_status_goes_rumour_denial_confirmation(corpus: storytrace.Corpus) -> None:
+    c = _romance(corpus.claims())
+    assert [s["status"] for s in c["status"]] == ["rumored", "denied", "confirmed"]
+    assert [s["from"] for s in c["status"]] == ["2024-02-01", "2024-03-01", "2024-04-01"]
+    assert c["deniers"] and c["supporters"]  # disagreement kept
+
+
+def test_as_of_weighs_only_what_was_out(corpus: storytrace.Corpus) -> None:
+    c = _romance(corpus.claims(as_of="2024-02-15"))
+    assert [s["status"] for s in c["status"]] == ["rumored"]
+    assert {r["source"] for r in c["reports"]} == {"a.txt"}
+
+
+def test_a_reported_collaboration_names_its_work_and_source(corpus: storytrace.Corpus) -> None:
+    work = [c for c in corpus.claims() if "Salt Roads" in c["statement"]]
+    assert len(work) == 1
+    r = work[0]["reports"][0]
+    assert r["stance"] == "support" and r["attributed_to"] == "Variety"  # "reportedly", credited
+
+
+def test_cli_and_export_show_claims(corpus: storytrace.Corpus) -> None:
+    db = corpus.store.path
+    r = CliRunner().invoke(app, ["claims", "--db", str(db), "--as-of", "2024-03-15"])
+    assert r.exit_code == 0 and "denied" in r.stdout and "b.txt" in r.stdout
+    r = CliRunner().invoke(app, ["claims", "--db", str(db), "--format", "json"])
+    assert r.exit_code == 0 and json.loads(r.stdout)[0]["reports"]
+    assert corpus.export()["claims"]
+
+
+def v(day: str, source: str, tier: str, stance: str, via: str | None = None) -> Vote:
+    return Vote(day, source, tier, stance, via)
+
+
+def test_one_anonymous_source_is_never_confirmed() -> None:
+    assert status([v("2024-01-01", "a", "anonymous", "support", "X")]) == "rumored"
+    assert status([v("2024-01-01", "a", "anonymous", "support", "X"),
+                   v("2024-01-02", "b", "anonymous", "support", "Y")]) == "apparently confirmed"
+
+
+def test_named_weighs_more_than_seen_and_anonymous() -> None:
+    votes = [v("2024-01-01", "a", "anonymous", "support", "X"),
+             v("2024-01-02", "p", "seen", "support"),
+             v("2024-01-03", "n", "named", "deny")]
+    assert [h["status"] for h in history(votes)] == ["rumored", "apparently confirmed",
+                                                      "denied"]
+
+
+def test_a_denial_after_a_confirmation_is_disputed() -> None:
+    votes = [v("2024-01-01", "n", "named", "support"), v("2024-01-02", "m", "named", "deny")]
+    assert status(votes) == "disputed"
+    assert status([v("2024-01-01", "m", "named", "deny"),
+                   v("2024-01-02", "n", "named", "support")]) == "confirmed"
+    assert status([v("2024-01-01", "s", "seen", "speculate")]) == "rumored"
+    assert status([v("2024-01-01", "s", "seen", "neutral")]) == "reported"
+
+
+def test_sample_sale_goes_rumour_denial_confirmation_and_copies_count_once(tmp_path: Path
+                                                                           ) -> None:
+    with storytrace.open(tmp_path / "s.db") as st:
+        st.ingest([SAMPLE])
+        claims = st.claims()
+    sale = next(c for c in claims if c["frame"] == "acquisition")
+    steps = [s["status"] for s in sale["status"]]
+    assert steps[:3] == ["rumored", "denied", "confirmed"]
+    first: dict[str, dict] = {}
+    for r in sale["reports"]:
+        first.setdefault(r["source"], r)
+    assert first["01_harbour-ledger.txt"]["stance"] == "speculate"
+    assert first["01_harbour-ledger.txt"]["anonymous"]
+    assert first["06_harbour-ledger.txt"]["stance"] == "support"
+    assert first["06_harbour-ledger.txt"]["attributed_to"] == "Helen Marchetti"
+    # the syndicated copy (03 reprints 02) is listed, marked, and not counted
+    copies = [r for c in claims for r in c["reports"] if r["source"] == "03_northgate-post.txt"
+              and r["copy_of"]]
+    assert copies and all(not r["counted"] for r in copies)
+    assert all(r["copy_of"]["source"] == "02_coastline-daily-wire.txt" for r in copies)
+    crews = next(c for c in claims if c["frame"] == "job-cuts")
+    assert {"speculate", "deny"} <= {r["stance"] for r in crews["reports"]}
+    assert "Gideon Hale" in crews["deniers"]
+
+
+def test_seeds_romance_claim_over_time(seeds_dir: Path, tmp_path: Path) -> None:
+    with storytrace.open(tmp_path / "s.db") as st:
+        st.ingest([seeds_dir])
+        early = st.claims(as_of="2025-04-01")
+        late = st.claims(as_of="2025-07-30")
+    romance = next(c for c in early if "romantic" in c["statement"] and "Tom Cruise" in
+                   c["statement"] and "Ana de Armas" in c["statement"])
+    assert romance["status"][-1]["status"] == "rumored"
+    deniers = [r for r in romance["reports"] if r["stance"] == "deny"]
+    assert deniers and all(r["anonymous"] for r in deniers)
+    romance = next(c for c in late if "romantic" in c["statement"] and "Tom Cruise" in
+                   c["statement"] and "Ana de Armas" in c["statement"])
+    assert romance["status"][-1]["status"] == "apparently confirmed"
+    assert romance["status"][-1]["from"] == "2025-07-30"
+    deeper = [c for c in late if "Deeper" in c["statement"]]
+    assert deeper and len(deeper[0]["reports"]) >= 3

@@ -10,8 +10,10 @@ split) under ../shared/benchdata/quotes/polnear/. Nothing is assumed about
 which documents a file holds.
 
 Documents: the sequences of one `id`, in file order. In CofeNet's PolNeAR files
-each sequence is one paragraph of the article (the first is the headline), so
-each becomes one paragraph of an `Article`, its text rebuilt from the Penn
+each sequence is a paragraph or a sentence of the article (the first is the
+headline; line breaks inside a paragraph are lost, and an attribution line
+such as "— Jane Doe" may open the next sequence), and each becomes one
+paragraph of an `Article`, its text rebuilt from the Penn
 Treebank tokens (`` and '' become “ and ”, ` and ' become ‘ and ’, -- becomes
 —, no space before closing punctuation and clitics). An article annotated by
 several people appears once per annotator: it is run once and scored against

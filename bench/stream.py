@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from storytrace import stories
+from storytrace.stories import StoryDoc
 
 
 def _sibling(name: str) -> Any:
@@ -148,6 +149,27 @@ def breakdown(pred: Mapping[str, int], gold: Mapping[str, str]) -> dict[str, Any
             "singletons": sum(1 for c in by_story.values() if sum(c.values()) == 1)}
 
 
+def _cached_docs(cache: Path | None, records: Sequence[Mapping[str, Any]]) -> list[StoryDoc]:
+    """StoryDocs of the records, parsed once: with `--docs-cache FILE` they are read from
+    FILE when it holds the same article ids in the same order, else built and saved there.
+    The grouping and the scores are recomputed every run; only spaCy's NER is skipped."""
+    import pickle
+
+    ids = [str(r["id"]) for r in records]
+    if cache is not None and cache.is_file():
+        with cache.open("rb") as f:
+            docs = pickle.load(f)
+        if [d.id for d in docs] == ids:
+            print(f"StoryDocs read from {cache}", file=sys.stderr)
+            return list(docs)
+        print(f"{cache} holds other articles; parsing again", file=sys.stderr)
+    docs = ecb.story_docs(records, id_key="id", date_key="date")
+    if cache is not None:
+        with cache.open("wb") as f:
+            pickle.dump(docs, f)
+    return docs
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     started = time.perf_counter()
     data = Path(args.data)
@@ -162,7 +184,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     gold = {i: str(r["topic"]) for i, r in zip(ids, records, strict=True)}
 
     t0 = time.perf_counter()
-    docs = ecb.story_docs(records, id_key="id", date_key="date")
+    docs = _cached_docs(args.docs_cache, records)
     parse_s = time.perf_counter() - t0
 
     t1 = time.perf_counter()
@@ -253,6 +275,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="a Timeline17-style folder, a folder of article .jsonl[.gz], or a file")
     ap.add_argument("--json", dest="json_out", type=Path, help="write the result here")
     ap.add_argument("--limit", type=int, help="use the stream's first N articles")
+    ap.add_argument("--docs-cache", type=Path, help="keep the parsed StoryDocs in this file "
+                    "and reuse them on the next run with the same articles")
     args = ap.parse_args(argv)
     res = run(args)
     show(res)

@@ -368,7 +368,7 @@ class SQLiteStore:
     def events(self) -> list[dict[str, Any]]:
         """The timeline as the last linking left it, in date order."""
         return [json.loads(r[0]) for r in self.conn.execute(
-            "SELECT data FROM events ORDER BY earliest, latest, id")]
+            "SELECT data FROM events ORDER BY rowid")]
 
     def search(self, query: str, *, limit: int = 20, offset: int = 0
                ) -> list[dict[str, Any]]:

@@ -172,3 +172,13 @@ def test_seeds_romance_claim_over_time(seeds_dir: Path, tmp_path: Path) -> None:
     assert romance["status"][-1]["from"] == "2025-07-30"
     deeper = [c for c in late if "Deeper" in c["statement"]]
     assert deeper and len(deeper[0]["reports"]) >= 3
+
+
+def test_headlines_of_one_claim_group_together_and_others_apart() -> None:
+    from storytrace.claims.text import group_texts
+
+    g = group_texts(["Orchid Bank to buy Kestrel Mutual for $2 billion",
+                     "Kestrel Mutual agrees to $2 billion sale to Orchid Bank",
+                     "Giant squid spotted off the coast of Tasmania",
+                     "Report: Orchid Bank in talks to buy Kestrel Mutual?"])
+    assert g[0] == g[1] == g[3] and g[2] != g[0]

@@ -182,3 +182,74 @@ def test_headlines_of_one_claim_group_together_and_others_apart() -> None:
                      "Giant squid spotted off the coast of Tasmania",
                      "Report: Orchid Bank in talks to buy Kestrel Mutual?"])
     assert g[0] == g[1] == g[3] and g[2] != g[0]
+
+
+D = article(
+    "d.txt", "2024-05-01",
+    "Norbury Council has held private talks about selling the Kell Valley tramway to "
+    "Pellmore Transit Group, according to two people familiar with the talks.",
+    "Council spokesperson Idris Penhallow said no deal has been proposed.",
+    "Pellmore Transit Group chief executive Marta Quillfeather said the company had a good working "
+    "relationship with the council.",
+    "Unions are engaged in talks with the council about pensions.",
+    outlet="The Test Gazette",
+)
+E = article(
+    "e.txt", "2024-06-01",
+    "Pellmore Transit Group agreed on Tuesday to buy the Kell Valley tramway from Norbury Council "
+    "for $12 million, council leader Bryony Castellan announced.",
+    "The sale still needs the approval of the regional board.",
+    "\"Nobody asked whether selling the tramway is wise,\" said Castellan.",
+    "Milan Okafor is making every effort to woo Harriet Vossberg, a friend said.",
+    outlet="Daily Courier of Tests",
+)
+
+
+@pytest.fixture(scope="module")
+def sale(tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
+    st = storytrace.open(tmp_path_factory.mktemp("cl2") / "s.db")
+    st.ingest([D, E])
+    return st.claims()
+
+
+def test_frame_words_in_other_senses_make_no_claim(sale: list[dict]) -> None:
+    frames = {c["frame"] for c in sale}
+    assert "engagement" not in frames  # "no deal has been proposed", "engaged in talks"
+    # "a good working relationship with the council" is no romance of the executive
+    assert not any("Marta Quillfeather" in c["statement"] for c in sale)
+
+
+def test_reports_of_one_sale_are_one_claim_with_seller_and_buyer(sale: list[dict]) -> None:
+    sales = [c for c in sale if c["frame"] == "acquisition"]
+    assert len(sales) == 1, [c["statement"] for c in sales]
+    c = sales[0]
+    # seller from "Norbury Council has held talks about selling", buyer from "to ..."; the
+    # place in the name of what is sold ("Kell Valley tramway") is no party
+    assert c["statement"].startswith("Norbury Council is selling the Kell Valley tramway to ")
+    assert "Transit Group" in c["statement"]
+    assert [s["status"] for s in c["status"]] == ["rumored", "confirmed"]
+    stances = {(r["source"], r["stance"]) for r in c["reports"]}
+    assert ("d.txt", "speculate") in stances and ("e.txt", "support") in stances
+    # "whether selling the tramway is wise" asks, it does not deny
+    assert not any(r["stance"] == "deny" and "wise" in r["text"] for r in c["reports"])
+
+
+def test_an_effort_to_woo_is_speculation_and_statements_agree(sale: list[dict]) -> None:
+    romance = [c for c in sale if c["frame"] == "romance"]
+    assert romance and romance[0]["reports"][0]["stance"] == "speculate"
+    assert romance[0]["statement"].endswith("are in a romantic relationship")
+
+
+def test_statement_templates_agree_in_number() -> None:
+    from storytrace.claims.link import Report, _statement
+
+    def rep(*people: str) -> Report:
+        return Report("a", "a.txt", "2024-01-01", 1, 0, "", "resignation", "resign",
+                      "support", None, False, None, "article", "report", False, False,
+                      list(people), None)
+
+    names = {"p1": "Ada Brennock", "p2": "Tobias Wren"}
+    text, _ = _statement("resignation", [rep("p1")], names)
+    assert text == "Ada Brennock is stepping down"
+    text, _ = _statement("breakup", [rep("p1", "p2")], names)
+    assert text == "Ada Brennock and Tobias Wren have split up"

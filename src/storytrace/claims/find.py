@@ -14,11 +14,13 @@ the source.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from storytrace.claims import cues
+from storytrace.gazetteer import tsv_rows
 from storytrace.nlp import ParsedArticle
 
 # A contrast word counts as a denial when it follows an exclusive word within
@@ -36,6 +38,9 @@ _NEG_WORDS = frozenset({"not", "n't", "never", "no", "nobody", "none", "without"
 # sale" (xcomp) and "denied X, ruling that ..." (advcl) do not.
 _DENY_DEPS = frozenset({"ccomp", "dobj", "nsubjpass", "nsubj", "pobj", "attr", "prep"})
 PERSONISH = frozenset({"PERSON"})
+# Prepositions of the setting of an event, not of its parties ("at the Harbour Road café").
+_SETTING_PREPS = frozenset({"at", "in", "on", "near", "during", "after", "before", "since",
+                            "outside", "inside", "across"})
 
 
 @dataclass
@@ -64,6 +69,9 @@ class LocalReport:
     from_context: bool = False  # participants taken from the sentences before
     background: bool = False  # about the past ("once ruled out a sale")
     embedded: bool = False  # the suggestion a denial rejects
+    anaphoric: bool = False  # "the sale", "the deal": a state of affairs named before
+    roles: dict[str, str] = field(default_factory=dict)  # seller/buyer -> local entity key
+    theme: str | None = None  # what changes hands: "Greyholm ferry line"
 
 
 def _match(tokens: list[Any], phrase: cues.Phrase, i: int) -> bool:
@@ -145,13 +153,129 @@ def _in(t: Any, vocab: frozenset[str]) -> bool:
     return t.lower_ in vocab or (t.pos_ in ("VERB", "NOUN") and t.lemma_.lower() in vocab)
 
 
+_PERSON_PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them", "we", "us", "i",
+                              "me", "you", "his", "their", "who", "whom", "himself",
+                              "herself", "themselves", "each", "other", "one"})
+# Objects a pair frame's verb can take without naming a person ("proposed marriage").
+_PAIR_OBJECTS = frozenset({"marriage", "knot", "ways", "it", "quits", "relationship"})
+
+
+@functools.cache
+def _role_nouns() -> frozenset[str]:
+    return frozenset(r[0].lower() for r in tsv_rows("roles.tsv", 3)) | _GROUP_WORDS | {
+        "man", "woman", "people", "person", "girl", "boy", "friend", "wife", "husband",
+        "partner", "actor", "actress", "star", "couple", "family"}
+
+
+def _personish(t: Any, person_at: list[tuple[int, int]]) -> bool:
+    """Does the phrase headed by `t` stand for people: a pronoun, "the pair", a role
+    noun ("the actress") or a span holding a person's name?"""
+    if t.lower_ in _PERSON_PRONOUNS or t.lemma_.lower() in _role_nouns():
+        return True
+    lo, hi = t.left_edge.idx, t.right_edge.idx + len(t.right_edge.text)
+    return any(lo <= a and b <= hi for a, b in person_at)
+
+
+def about_people(fr: cues.Frame, head: Any, person_at: list[tuple[int, int]]) -> bool:
+    """Whether the phrase of a pair or person frame is about people at all: "no deal
+    has been proposed", "engaged in talks", "a good working relationship with the
+    city" name the words of a romance or an engagement, not the state of affairs."""
+    if fr.about == "org":
+        return True
+    if head.lower_ == "engaged" and any(
+            c.dep_ == "prep" and c.lower_ in ("in", "with", "on", "by") for c in head.children):
+        return False
+    for c in head.children:
+        if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN") and \
+                not _personish(c, person_at):
+            return False
+        if c.dep_ == "dobj" and c.pos_ == "NOUN" and c.lemma_.lower() not in _PAIR_OBJECTS \
+                and not _personish(c, person_at):
+            return False
+        if c.dep_ == "prep" and c.lower_ in ("with", "between") and fr.pair:
+            obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if obj is not None and not _personish(obj, person_at):
+                return False
+    return True
+
+
+# Verbs of a sale by who gives (seller as subject, buyer after "to") and by who takes
+# (buyer as subject, seller after "from").
+_GIVE = frozenset({"sell", "hand", "transfer", "sale"})
+_TAKE = frozenset({"buy", "acquire", "take", "purchase", "bid", "acquisition", "takeover"})
+
+
+_TALKS = frozenset({"talk", "talks", "negotiation", "negotiations", "plan", "plans", "deal",
+                    "agreement", "offer", "bid", "discussion", "discussions"})
+
+
+def _theme(t: Any, text: str, base: int) -> str:
+    """A noun phrase as written, without its determiner, possessor or what follows its
+    head: "Greyholm ferry line", "century-old ferry line"."""
+    start = t.left_edge.i
+    for c in t.children:
+        if c.dep_ in ("poss", "det", "predet") and c.i < t.i:
+            start = max(start, c.right_edge.i + 1)
+    doc = t.doc
+    while start < t.i and doc[start].dep_ in ("case", "punct", "det"):
+        start += 1
+    return text[doc[start].idx - base: t.idx + len(t.text) - base]
+
+
+def roles_of(head: Any) -> tuple[dict[str, Any], Any]:
+    """(role -> token, theme token) of a sale worded by `head`: who sells, who buys, what."""
+    verb = head
+    if head.lemma_.lower() not in _GIVE | _TAKE and head.head.lemma_.lower() in _GIVE | _TAKE:
+        verb = head.head  # "take over": the particle's verb
+    lemma = verb.lemma_.lower()
+    if lemma not in _GIVE | _TAKE:
+        return {}, None
+    give = lemma in _GIVE
+    roles: dict[str, Any] = {}
+    theme = None
+    x = verb
+    subj = None
+    for _ in range(4):  # "agreed to sell": the subject of the verb it depends on
+        subj = next((c for c in x.children if c.dep_ in ("nsubj", "agent")), None)
+        if subj is not None and subj.lower_ in ("which", "who", "that") and x.dep_ == "relcl":
+            subj = x.head  # "Corvane, which agreed to buy the line"
+        if subj is not None or x.head.i == x.i:
+            break
+        if x.dep_ == "pcomp" and x.head.head.lemma_.lower() in _TALKS:
+            x = x.head.head  # "held talks about selling": who holds them sells
+            continue
+        if x.dep_ not in ("xcomp", "conj", "relcl", "advcl", "dobj"):
+            break
+        if x.dep_ == "dobj" and x.lemma_.lower() not in _TALKS:
+            break
+        x = x.head
+    if subj is not None and verb.pos_ in ("VERB", "AUX"):
+        roles["seller" if give else "buyer"] = subj
+    for c in verb.children:
+        if c.dep_ == "dobj" or (c.dep_ == "prep" and c.lower_ == "of" and verb.pos_ == "NOUN"):
+            obj = c if c.dep_ == "dobj" else next(
+                (g for g in c.children if g.dep_ == "pobj"), None)
+            if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
+                theme = obj
+                owner = next((g for g in obj.children if g.dep_ == "poss"), None)
+                if owner is not None and owner.pos_ == "PROPN":
+                    roles.setdefault("seller", owner)
+    # "to Corvane", "from the city": on the verb, or hung on what is sold by the parse
+    for c in [*verb.children, *(theme.children if theme is not None else [])]:
+        if c.dep_ == "prep" and c.lower_ in ("to", "from"):
+            obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if obj is not None and (c.lower_ == "to") == give:
+                roles.setdefault("buyer" if give else "seller", obj)
+    return roles, theme
+
+
 def stance_of(tokens: list[Any], head: Any, how: str) -> dict[str, Any]:
     """Stance of the sentence toward the frame whose phrase hangs from `head`."""
     path = _path(head)
     deny_words = cues.denials()
     neg = 1 if how in ("opposite", "contrast") else 0
     spec = hedged = confirm = question = False
-    deny_at = spec_at = -1
+    deny_at = spec_at = question_at = -1
     for k, x in enumerate(path):
         below = path[k - 1] if k else None
         for c in x.children:
@@ -167,6 +291,7 @@ def stance_of(tokens: list[Any], head: Any, how: str) -> dict[str, Any]:
                 spec = True
             if c.dep_ in ("mark", "advmod") and c.lower_ in ("whether", "if", "how"):
                 question = True
+                question_at = k
         if k == 0:
             continue
         without = x.lower_ in _NEG_WORDS and x.dep_ == "prep"  # "without a referendum"
@@ -186,7 +311,9 @@ def stance_of(tokens: list[Any], head: Any, how: str) -> dict[str, Any]:
         neg = max(neg, 1)
     if any(t.lower_ in ("false", "untrue", "baseless", "hoax", "nonsense") for t in tokens):
         neg = max(neg, 1)
-    if neg % 2:
+    if question and deny_at >= question_at:
+        stance = "neutral"  # "is not asked whether selling the ferry is wise"
+    elif neg % 2:
         stance = "deny"
     elif question:
         stance = "neutral"
@@ -274,6 +401,10 @@ def find(parsed: ParsedArticle, results: dict[str, Any] | None = None) -> list[L
             continue
         fr, i0, i1, how = hit
         head = _head(tokens, i0, i1)
+        person_at = [(base + ms, base + me) for p, ms, me, _key, typ in mentions
+                     if p == para and typ == "PERSON"]
+        if not about_people(fr, head, person_at):
+            continue
         st = stance_of(tokens, head, how)
         speaker, via, verb = _source(tokens, head)
 
@@ -350,6 +481,11 @@ def find(parsed: ParsedArticle, results: dict[str, Any] | None = None) -> list[L
                     found += [(key, typ) for key, typ in ents_in(lo, hi, frozenset({"WORK"}))]
                     break
             lo, hi = local(region)
+            if fr.about == "org":
+                # parties, not settings: "at the Harbour Road café" names no party
+                for x in region.subtree:
+                    if x.dep_ == "prep" and x.lower_ in _SETTING_PREPS:
+                        skip.append(local(x))
             found = [(key, typ) for key, typ in ents_in(lo, hi, types)
                      if not any(a_ <= _start_of(mentions, para, key, lo) < b_
                                 for a_, b_ in skip)]
@@ -364,7 +500,14 @@ def find(parsed: ParsedArticle, results: dict[str, Any] | None = None) -> list[L
         rep.participants = list(dict.fromkeys(key for key, typ in found if typ != "WORK"))
         rep.work = next((key for key, typ in found if typ == "WORK"), None)
         if not fr.pair and not rep.participants:
-            # "There are no negotiations to sell the ferry": whom the article is about so far
+            # "There are no negotiations to sell the ferry": the parties of the article's
+            # last report of the frame that names them, else whom the article is about
+            named_before = [o for o in out if o.frame == fr.id and o.participants
+                            and not o.from_context]
+            if named_before:
+                rep.participants = list(named_before[-1].participants)
+                rep.from_context = True
+        if not fr.pair and not rep.participants:
             before = [key for p, ms, _me, key, typ in mentions
                       if typ in fr.types and (p, ms) < (para, s) and key != rep.source_key]
             tally: dict[str, int] = {}
@@ -393,6 +536,36 @@ def find(parsed: ParsedArticle, results: dict[str, Any] | None = None) -> list[L
                     own = [key for key, typ in ents_in(s, e, PERSONISH)
                            if key not in rep.participants and key != rep.source_key]
                     rep.participants += own[:2 - len(rep.participants)]
+        if fr.about == "org":
+            roles, theme = roles_of(head)
+            for role, tok in roles.items():
+                lo, hi = local(tok)
+                keys = [key for key, _t in ents_in(lo, hi, fr.types)]
+                if keys:
+                    rep.roles[role] = keys[0]
+            if theme is not None:
+                rep.theme = _theme(theme, a.body[k].text, base)
+                # what is sold is no party: "the Kell Valley tramway"
+                inside = {key for key, _t in ents_in(theme.left_edge.idx - base,
+                                                     theme.idx + len(theme.text) - base,
+                                                     fr.types)}
+                owner = rep.roles.get("seller")
+                rep.participants = [p for p in rep.participants if p not in inside
+                                    or p == owner]
+            if rep.roles and rep.from_context:  # the parties the parse gives come first
+                rep.participants, rep.from_context = [], False
+            rep.participants = list(dict.fromkeys([*rep.participants, *rep.roles.values()]))
+        if fr.pair and len(rep.participants) == 1 and rep.source_key and \
+                rep.source_key not in rep.participants and any(
+                    t.lower_ in ("her", "his", "she", "he", "my", "i", "me")
+                    for t in head.subtree):
+            # "Vossberg confirmed her romance with Okafor": the source is one of the pair
+            rep.participants.insert(0, rep.source_key)
+        if len(rep.participants) < (2 if fr.pair else 1):
+            continue  # the template needs them: "are engaged" with one person is no claim
+        rep.anaphoric = rep.from_context or any(
+            c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "its", "their")
+            for c in head.children)
         out.append(rep)
         if st["embedded"] and verb is not None:
             # "X rejected suggestions from Y that P": Y's suggestion is a report too

@@ -10,6 +10,8 @@ nobody joins only when its frame has exactly one claim so far.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -44,6 +46,11 @@ class Report:
     work: str | None
     copy_of: dict[str, Any] | None = None
     start: int = 0
+    anaphoric: bool = False  # "the sale": the article's state of affairs named before
+    from_context: bool = False  # participants taken from the sentences before
+    roles: dict[str, str] = field(default_factory=dict)  # role -> canonical entity id
+    theme: str | None = None
+    origin: str | None = None  # the quotation's origin (quote stage), when it quotes one
 
     def record(self) -> dict[str, Any]:
         d = {k: getattr(self, k) for k in (
@@ -143,7 +150,10 @@ def place(store: Any, *, as_of: dt.date | None = None,
                 ref.id, ref.source, ref.published.isoformat() if ref.published else None,
                 lines.get(r.para, 0), r.para, r.text, r.frame, r.trigger, r.stance,
                 attributed, anonymous, via, voice, evidence, r.apparent, background,
-                [p for p in dict.fromkeys(people) if p], canon(r.work), start=r.start))
+                [p for p in dict.fromkeys(people) if p], canon(r.work), start=r.start,
+                anaphoric=r.anaphoric, from_context=r.from_context,
+                roles={k: c for k, v in r.roles.items() if (c := canon(v))}, theme=r.theme,
+                origin=q.get("origin") if q is not None else None))
     out.sort(key=lambda x: (x.published or "9999", x.source, x.para, x.start))
     return out
 
@@ -162,33 +172,92 @@ def _compatible(a: set[str], b: set[str], pair: bool) -> int:
     return shared if shared >= need else 0
 
 
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
 def group(reports: list[Report]) -> list[list[Report]]:
-    """Reports into claims, in order (see the module docstring for the rule)."""
+    """Reports into claims, in order (see the module docstring for the rule).
+
+    Besides the participants, the text itself can say two reports are one state of
+    affairs: a sentence reprinted word for word, and, within one article, a later
+    report that names it as known ("the sale", "the deal") or names no parties of
+    its own.
+    """
     frames = {f.id: f for f in cues.frames()}
-    groups: list[tuple[str, set[str], str | None, list[Report]]] = []
+    groups: list[_Group] = []
+    by_text: dict[tuple[str, str], _Group] = {}
+    last_in: dict[tuple[str, str], _Group] = {}  # (article, frame) -> its latest group
     for r in reports:
         mine = set(r.participants)
-        same = [g for g in groups if g[0] == r.frame]
-        best: tuple[str, set[str], str | None, list[Report]] | None = None
-        if not mine:
-            best = same[0] if len(same) == 1 else None
-        else:
-            scored = [(_compatible(mine, g[1], frames[r.frame].pair), g) for g in same
-                      if not (r.work and g[2] and r.work != g[2])]
+        pair = frames[r.frame].pair
+        best = by_text.get((r.frame, _norm(r.text)))
+        here = last_in.get((r.article, r.frame))
+        if best is None and here is not None and r.anaphoric and not (
+                r.work and here.work and r.work != here.work) and (
+                r.from_context or not mine or _compatible(mine, here.people, pair)
+                or (not pair and _consistent(r, here))):
+            best = here  # "the sale" in an article that has named one
+        if best is None and mine:
+            scored = [(_compatible(mine, g.people, pair), g) for g in groups
+                      if g.frame == r.frame and not (r.work and g.work and r.work != g.work)]
             scored = [s for s in scored if s[0]]
             if scored:
                 top = max(s for s, _ in scored)
                 tops = [g for s, g in scored if s == top]
+                if len(tops) > 1 and here in tops:
+                    tops = [here]  # a tie: the article's own claim of the frame
+                if len(tops) > 1 and not pair and r.roles and all(
+                        _consistent(r, g) for g in tops):
+                    # "Port Anselm will sell the line to Corvane" names the seller of one
+                    # claim and the buyer of the other, and nothing contradicts: one deal
+                    for g in tops[1:]:
+                        tops[0].items.extend(g.items)
+                        tops[0].people.update(g.people)
+                        groups.remove(g)
+                        for key, val in list(last_in.items()):
+                            if val is g:
+                                last_in[key] = tops[0]
+                        for key, val in list(by_text.items()):
+                            if val is g:
+                                by_text[key] = tops[0]
+                    tops[0].items.sort(key=lambda x: (x.published or "9999", x.source, x.para,
+                                                      x.start))
+                    tops = tops[:1]
                 best = tops[0] if len(tops) == 1 else None
+        elif best is None:
+            same = [g for g in groups if g.frame == r.frame]
+            best = same[0] if len(same) == 1 else None
         if best is None:
-            groups.append((r.frame, mine, r.work, [r]))
-            continue
-        best[3].append(r)
-        if not frames[r.frame].pair:
-            best[1].update(mine)
-        if r.work and not best[2]:
-            groups[groups.index(best)] = (best[0], best[1], r.work, best[3])
-    return [g[3] for g in groups]
+            best = _Group(r.frame, set(mine), r.work, [])
+            groups.append(best)
+        best.items.append(r)
+        if not pair and not r.from_context:
+            best.people.update(mine)
+        best.work = best.work or r.work
+        by_text.setdefault((r.frame, _norm(r.text)), best)
+        last_in[(r.article, r.frame)] = best
+    return [g.items for g in groups]
+
+
+def _consistent(r: Report, g: _Group) -> bool:
+    """No role of `r` is filled otherwise in `g` ("sells to Corvane" against "sells to
+    Meridian"), and what changes hands shares a word when both say."""
+    for role, who in r.roles.items():
+        other = {x.roles[role] for x in g.items if role in x.roles}
+        if other and who not in other:
+            return False
+    mine = {w.lower() for w in (r.theme or "").replace("-", " ").split()}
+    theirs = {w.lower() for x in g.items for w in (x.theme or "").replace("-", " ").split()}
+    return not (mine and theirs) or bool(mine & theirs)
+
+
+@dataclass
+class _Group:
+    frame: str
+    people: set[str]
+    work: str | None
+    items: list[Report]
 
 
 def _copies(items: list[Report], reuse: list[dict[str, Any]]) -> None:
@@ -198,11 +267,16 @@ def _copies(items: list[Report], reuse: list[dict[str, Any]]) -> None:
               for r in reuse}
     seen: dict[tuple[str, int], Report] = {}
     by_text: dict[str, Report] = {}
+    by_quote: dict[str, Report] = {}  # the same words of the same speaker, re-quoted
     for r in items:
         src = origin.get((r.article, r.para))
         first = seen.get(src) if src else None
         if first is None:
             first = by_text.get(" ".join(r.text.lower().split()))
+        if first is None and r.origin:
+            first = by_quote.get(r.origin)
+        if r.origin:
+            by_quote.setdefault(r.origin, r)
         if first is not None and first.article != r.article and first.stance == r.stance:
             r.copy_of = {"source": first.source, "line": first.line}
         else:
@@ -225,23 +299,67 @@ def _who(r: Report) -> str:
     return r.attributed_to or r.source
 
 
+def _join(people: list[str]) -> str:
+    if len(people) > 1:
+        return ", ".join(people[:-1]) + " and " + people[-1]
+    return people[0] if people else ""
+
+
+def _theme(items: list[Report]) -> str:
+    """What the reports say changes hands: the commonest head noun, then its commonest
+    (longest on a tie) wording."""
+    themes = [r.theme for r in items if r.theme and r.theme[:1].isalpha()
+              and r.theme.lower() not in ("it", "them", "one")]
+    if not themes:
+        return ""
+    heads = Counter(t.split()[-1].lower() for t in themes)
+    head = heads.most_common(1)[0][0]
+    best = Counter(t for t in themes if t.split()[-1].lower() == head)
+    return "the " + max(best, key=lambda t: (best[t], len(t)))
+
+
 def _statement(frame: str, items: list[Report], names: dict[str, str]) -> tuple[str, list[str]]:
+    """The claim in words: the frame's first template whose slots the reports fill.
+
+    Slots: {who} the participants named most (two for a pair), {who1} the one named
+    most, {work}, and for a sale {seller}, {buyer} (the roles most reports give) and
+    {theme}. {be}/{have} agree with a slot that opens the template.
+    """
     fr = next(f for f in cues.frames() if f.id == frame)
-    count: dict[str, int] = {}
+    count: Counter[str] = Counter()
     for r in items:
-        for p in r.participants:
-            count[p] = count.get(p, 0) + 1
+        count.update(r.participants)
     order = sorted(count, key=lambda p: -count[p])
     who = order[:2] if fr.pair else order[:3]
     first_seen = [p for r in items for p in r.participants]
     who.sort(key=first_seen.index)
     people = [names.get(p, p) for p in who]
-    joined = (", ".join(people[:-1]) + " and " + people[-1]) if len(people) > 1 else (
-        people[0] if people else "someone")
+    slots = {"who": people, "who1": [names.get(order[0], order[0])] if order else []}
     work = next((r.work for r in items if r.work), None)
-    text = fr.template.replace("{who}", joined)
-    if "{work}" in text:
-        text = text.replace("{work}", names.get(work, work) if work else "a project")
+    if work:
+        slots["work"] = [names.get(work, work)]
+    for role in ("seller", "buyer"):
+        votes = Counter(r.roles[role] for r in items if role in r.roles)
+        if votes:
+            slots[role] = [names.get(votes.most_common(1)[0][0], "")]
+    if slots.get("seller") == slots.get("buyer"):
+        slots.pop("buyer", None)
+    theme = _theme(items)
+    if theme:
+        slots["theme"] = [theme]
+    text = ""
+    for tpl in fr.template.split("|"):
+        need = re.findall(r"\{(\w+)\}", tpl)
+        if all(n in ("be", "have") or slots.get(n) for n in need):
+            text = tpl
+            break
+    opening = re.match(r"\{(\w+)\}", text)
+    plural = bool(opening) and len(slots.get(opening.group(1) if opening else "", [])) > 1
+    text = text.replace("{be}", "are" if plural else "is").replace(
+        "{have}", "have" if plural else "has")
+    for n, v in slots.items():
+        text = text.replace("{" + n + "}", _join(v))
+    text = re.sub(r"\{\w+\}", "", text).strip() or fr.id
     return text[0].upper() + text[1:], people
 
 

@@ -108,12 +108,13 @@ class Params:
     # are left out when others exist; `length_power` divides a sentence's
     # support by words**power (longer sentences share more words by chance).
     # Timeline17 dev AR1-F: power 0.5 / max 45 → 0.096, 1.0 / 45 → 0.091,
-    # 1.0 / 30 → 0.084 (shorter sentences gain less precision than they lose recall).
+    # 1.0 / 30 → 0.084, 0.3 / 60 → 0.098 (shorter sentences gain less precision
+    # than they lose recall).
     min_words: int = 6
-    max_words: int = 45
-    length_power: float = 0.5
+    max_words: int = 60
+    length_power: float = 0.3
     # A sentence sharing more than this (cosine of content words) with one
-    # already picked for the day is a repeat.
+    # already picked for the day is a repeat (0.3 and 0.5 scored alike).
     redundancy: float = 0.5
     # Opening lines of each article published on the day that are candidates
     # when fewer than `per_date` sentences date something to the day.
@@ -351,9 +352,9 @@ def from_store(store: Any, story: str | None = None, top: int = 20,
         units = [Unit(p.text, p.line, p.index) for p in a.paragraphs if p.kind == "body"]
         docs.append(Doc(a.id, a.source, a.outlet, a.published, units))
     recycled = {k for k, (kind, _share) in store.novelty().items() if kind == "recycled"}
-    events = store.events()
-    if members is not None:
-        ids = {d.source for d in docs}
-        events = [e for e in events if set(e.get("sources") or ()) & ids]
+    # An event's sources: those of the story's articles published by `as_of`.
+    allowed = {d.source for d in docs if as_of is None or d.published <= as_of}
+    events = [{**e, "sources": [s for s in e.get("sources") or () if s in allowed]}
+              for e in store.events()]
     return [s.to_dict() for s in select(docs, top, per_date=per_date, recycled=recycled,
                                         events=events, as_of=as_of, params=params)]

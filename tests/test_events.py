@@ -121,3 +121,13 @@ def test_sample_corpus_keeps_its_conflicting_dates(tmp_path: Path) -> None:
     # "Three weeks earlier" is counted from the hearing the sentence before dates.
     suit = [e for e in events if "filed suit" in e["summary"]]
     assert suit and suit[0]["earliest"] == "2025-06-06"
+
+
+def test_top_dates_of_a_story(corpus: storytrace.Corpus) -> None:
+    dates = corpus.digest(top=2)
+    assert 1 <= len(dates) <= 2
+    assert all(d["sentences"] and d["sentences"][0]["source"] for d in dates)
+    path = corpus.store.path
+    r = CliRunner().invoke(app, ["timeline", "--db", str(path), "--top", "2", "--format", "json"])
+    assert r.exit_code == 0 and json.loads(r.stdout)[0]["date"] == dates[0]["date"]
+    assert CliRunner().invoke(app, ["timeline", "--db", str(path), "--top", "0"]).exit_code != 0

@@ -350,16 +350,29 @@ def timeline(
     story: Annotated[str | None, typer.Option(help="Only this story (see 'storytrace stories').")
                      ] = None,
     format: Annotated[str, typer.Option("--format", help="table, markdown or json.")] = "table",
+    top: Annotated[int | None, typer.Option(help="Only the N most important dates, each with "
+                                            "its best-supported sentences (big stories).")
+                   ] = None,
 ) -> None:
     """The story in date order: each event with its date, people, sources and conflicts.
+
+    With --top N, the N dates that matter most (by how many articles and outlets
+    report them, reprints counted once), each summed up in the articles' words.
 
     Example:
         storytrace timeline --db story.db --entity "de Armas" --format markdown
     """
     if format not in ("table", "markdown", "json"):
         raise typer.BadParameter(f"{format!r}: expected table, markdown or json")
+    if top is not None and top < 1:
+        raise typer.BadParameter(f"--top {top}: expected a positive number of dates")
     day = _date(as_of)
     _require(db)
+    if top is not None:
+        with _open(db) as st:
+            dates = st.digest(top=top, as_of=day, story=story)
+        _print_digest(dates, format)
+        return
     with _open(db) as st:
         events = st.timeline(as_of=day, entity=entity, story=story)
     if format == "json":
@@ -429,6 +442,22 @@ def claims(
             out.print(f"    {r['published']} {r['source']}:{r['line']} {r['stance']:<9} "
                       f"{who}{via} ({r['evidence']}){copy}", markup=False, highlight=False,
                       soft_wrap=True)
+
+
+def _print_digest(dates: list[dict[str, Any]], format: str) -> None:
+    if format == "json":
+        sys.stdout.write(json.dumps(dates, ensure_ascii=False, indent=2) + "\n")
+        return
+    if not dates:
+        out.print("no dates")
+        return
+    for d in dates:
+        head = f"{d['date']}  ({d['articles']} articles, {d['outlets']} outlets)"
+        out.print(f"## {head}" if format == "markdown" else head, highlight=False, markup=False)
+        for s in d["sentences"]:
+            out.print(f"- {s['text']} [{s['source']}:{s['line']}]", highlight=False,
+                      markup=False, soft_wrap=True)
+        out.print("")
 
 
 def _when(e: dict[str, Any]) -> str:

@@ -204,6 +204,15 @@ class Corpus:
         return [c.to_dict() for c in _claims(self.store, as_of=day,
                                               articles=self.in_story(story))]
 
+    def digest(self, *, top: int = 20, as_of: dt.date | str | None = None,
+               story: str | None = None, per_date: int = 2) -> builtins.list[dict[str, Any]]:
+        """The `top` dates that matter most, each with its best-supported sentences
+        (extractive, sourced): the timeline of a story too big to read event by event."""
+        from storytrace import digest
+
+        day = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
+        return digest.from_store(self.store, story=story, top=top, as_of=day, per_date=per_date)
+
     def search(self, query: str, *, limit: int = 20, offset: int = 0
                ) -> builtins.list[dict[str, Any]]:
         """Paragraphs matching the words (full text, best first), with source and line."""

@@ -42,9 +42,17 @@ def cue_counts(text: str) -> dict[str, int]:
         ("denial", cues.denials()), ("confirmation", cues.confirmations()))}
 
 
-def group_texts(texts: Sequence[str], threshold: float = SAME_CLAIM) -> list[int]:
+# Rounds of moving each text to the group it is now most like, after the first pass
+# (B3 F1 on the shared side: 0 rounds 0.813, 2 rounds 0.818).
+REFINE = 2
+
+
+def group_texts(texts: Sequence[str], threshold: float = SAME_CLAIM,
+                rounds: int = REFINE) -> list[int]:
     """A claim number per text: each text joins the group whose centroid it is most like,
-    if above `threshold`, else starts its own (one pass, in the order given)."""
+    if above `threshold`, else starts its own (one pass, in the order given); then
+    `rounds` times each text moves to the centroid it is most like, if above
+    `threshold` (an early text that opened a group before the others came)."""
     docs = [Counter(words(t)) for t in texts]
     df: Counter[str] = Counter()
     for d in docs:
@@ -81,4 +89,24 @@ def group_texts(texts: Sequence[str], threshold: float = SAME_CLAIM) -> list[int
         for w in v:
             index.setdefault(w, set()).add(best)
         out.append(best)
-    return out
+    for _ in range(rounds):
+        norms = [math.sqrt(sum(x * x for x in c.values())) or 1.0 for c in cents]
+        moved = []
+        for i, v in enumerate(vecs):
+            cand = set().union(*(index.get(w, set()) for w in v)) if v else set()
+            best, score = out[i], threshold
+            for g in sorted(cand):
+                s = sum(x * cents[g].get(w, 0.0) for w, x in v.items()) / norms[g]
+                if s > score:
+                    best, score = g, s
+            moved.append(best)
+        out = moved
+        cents = [{} for _ in cents]
+        index = {}
+        for v, g in zip(vecs, out, strict=True):
+            for w, x in v.items():
+                cents[g][w] = cents[g].get(w, 0.0) + x
+                index.setdefault(w, set()).add(g)
+    # number the groups in order of first appearance
+    order: dict[int, int] = {}
+    return [order.setdefault(g, len(order)) for g in out]

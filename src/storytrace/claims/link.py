@@ -4,7 +4,12 @@ stage, copies from the reuse stage), grouped into claims, and each claim's statu
 Grouping errs on keeping claims apart: two reports are one claim only when they
 word the same frame and name the same participants — at least two shared, or
 all of the smaller side's when one names a single participant. A report naming
-nobody joins only when its frame has exactly one claim so far.
+nobody joins only when its frame has exactly one claim so far. Otherwise only
+the text itself joins two reports: the same sentence reprinted; within one
+article, a later report that names the state of affairs as known ("the sale")
+or borrows its parties from the sentences before; and a report that names the
+seller of one fragment of a sale and the buyer of another, with no role or
+object contradicting ("Port Anselm will sell the line to Corvane").
 """
 
 from __future__ import annotations

@@ -253,3 +253,18 @@ def test_statement_templates_agree_in_number() -> None:
     assert text == "Ada Brennock is stepping down"
     text, _ = _statement("breakup", [rep("p1", "p2")], names)
     assert text == "Ada Brennock and Tobias Wren have split up"
+
+
+def test_anonymous_sources_are_credited_to_the_outlet_the_next_paragraph_names(
+        tmp_path: Path) -> None:
+    f = article(
+        "f.txt", "2024-07-01",
+        "According to people close to the couple, singer Emma Lawson is dating actor "
+        "Daniel Whitaker.",
+        "According to Us Weekly, the two were seen leaving a Lisbon restaurant.",
+    )
+    with storytrace.open(tmp_path / "s.db") as st:
+        st.ingest([f])
+        c = _romance(st.claims())
+    r = c["reports"][0]
+    assert r["anonymous"] and r["via"] == "Us Weekly"

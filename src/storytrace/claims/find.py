@@ -29,6 +29,7 @@ CONTRAST_WINDOW = 6
 _GROUP_WORDS = frozenset({"pair", "duo", "couple", "two", "they", "both", "trio", "lovebirds"})
 _VENUE = re.compile(r"\b(?:told|tells|telling|to|with|according to|by|in|on)\s+(?:the\s+)?[\"“‘]?$",
                     re.IGNORECASE)
+_CREDIT = re.compile(r"\s*according\s*to", re.IGNORECASE)
 _QUANTITY_NEXT = frozenset({"of", "other", "more", "days", "weeks", "months", "years", "times",
                             "hours", "minutes"})
 _NEG_WORDS = frozenset({"not", "n't", "never", "no", "nobody", "none", "without", "neither",
@@ -446,6 +447,16 @@ def find(parsed: ParsedArticle, results: dict[str, Any] | None = None) -> list[L
                 rep.via, rep.via_key, via = ptext[ms:me], key, None
                 skip.append((ms, me))
                 break
+        if via is None and rep.via is None and rep.source_kind == "anonymous" and \
+                k + 1 < len(a.body):
+            # "According to sources close to the actor, ..." then "According to RadarOnline,
+            # ...": the next paragraph credits the outlet the sources spoke to
+            nxt = a.body[k + 1]
+            if _CREDIT.match(nxt.text):
+                for p, ms, me, key, typ in mentions:
+                    if p == nxt.index and typ in ("OUTLET", "PLATFORM") and ms <= 30:
+                        rep.via, rep.via_key = nxt.text[ms:me], key
+                        break
         if via is not None:
             lo, hi = local(via)
             skip.append((lo, hi))

@@ -301,7 +301,7 @@ def _source_key(r: Report) -> tuple[str, str]:
 def _who(r: Report) -> str:
     if r.voice == "anonymous":
         return f"anonymous source ({r.via})" if r.via else "anonymous source"
-    return r.attributed_to or r.source
+    return r.attributed_to or f"the article {r.source}"
 
 
 def _join(people: list[str]) -> str:

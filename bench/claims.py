@@ -89,7 +89,8 @@ def dense(claim: str, head: str) -> list[float]:
 def novel(claim: str, head: str) -> str:
     """The headline's words that the claim does not have: where its stance shows."""
     cw = set(words(claim))
-    return " ".join(w for w in re.findall(r"[a-z']+|\?|:", head.lower()) if w not in cw)
+    return " ".join(w for w in re.findall(r"[a-z']+|\?|:", head.lower())
+                    if not (set(words(w)) & cw))
 
 
 def rules(head: str) -> str:

@@ -1,0 +1,45 @@
+"""The Emergent benchmark's scoring and features (bench/claims.py) on made-up headlines."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+def _load(name: str) -> Any:
+    spec = importlib.util.spec_from_file_location(f"_bench_{name}", BENCH / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+bc = _load("claims")
+
+
+def test_b3_is_one_for_the_gold_clustering_and_lower_for_a_merge() -> None:
+    gold = ["a", "a", "b", "b"]
+    assert bc.b3(gold, [0, 0, 1, 1]) == 1.0
+    merged = bc.b3(gold, [0, 0, 0, 0])  # precision 1/2, recall 1
+    assert merged == pytest.approx(2 * 0.5 / 1.5)
+
+
+def test_headline_features_see_a_negation_the_claim_lacks() -> None:
+    claim = "Marrowby lantern festival cancelled after storm"
+    deny = bc.dense(claim, "Marrowby lantern festival not cancelled, organisers say")
+    same = bc.dense(claim, "Marrowby lantern festival cancelled after storm")
+    assert deny[-5] == 1.0 and same[-5] == 0.0
+    assert bc.novel(claim, "Report: Marrowby festival cancelled?") == "report : ?"
+
+
+def test_macro_f1_counts_every_class() -> None:
+    m = bc.scores(["for", "against", "observing"], ["for", "for", "observing"])
+    assert m["stance_accuracy"] == pytest.approx(2 / 3)
+    assert m["f1_against"] == 0.0 and m["stance_macro_f1"] == pytest.approx((2 / 3 + 1) / 3)

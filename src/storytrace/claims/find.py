@@ -113,11 +113,16 @@ def match_frame(tokens: list[Any]) -> tuple[cues.Frame, int, int, str] | None:
     of dating speculation, the outing seems to confirm the pair's budding romance").
     """
     excl = cues.exclusives()
+    # Where each word is, so a phrase is tried only where its first word stands
+    # (every frame's every phrase at every token was most of the ingest time).
+    at: dict[str, list[int]] = {}
+    for i, t in enumerate(tokens):
+        at.setdefault(t.lower_, []).append(i)
     for fr in cues.frames():
         hits: list[tuple[int, int, int, str]] = []
         for how, plist in (("phrase", fr.phrases), ("opposite", fr.opposite)):
-            for i in range(len(tokens)):
-                for ph in plist:
+            for ph in plist:
+                for i in at.get(ph.words[0], ()) if ph.words else ():
                     if _match(tokens, ph, i):
                         hits.append((_depth(_head(tokens, i, i + len(ph.words))), i,
                                      i + len(ph.words), how))

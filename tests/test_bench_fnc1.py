@@ -54,6 +54,7 @@ def test_loader_reads_the_official_layout(tmp_path: Path) -> None:
 
 
 def test_features_tell_a_related_body_and_count_refuting_words_near_it() -> None:
+    pytest.importorskip("sklearn", reason="scikit-learn is in the bench extra only")
     bodies = {"1": "The lantern festival in Marrowby was cancelled after the storm, the town "
                    "council said on Monday. Organisers had hoped for ten thousand visitors.",
               "2": "A rare white heron was seen nesting on the quarry lake, birdwatchers "

@@ -39,12 +39,21 @@ lint: setup
 bench: setup
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	mkdir -p bench/results
-	$(BIN)/python bench/ingest.py --json bench/results/ingest.json
+	$(BIN)/python bench/ingest.py --n 600 --json bench/results/ingest.json
+	$(BIN)/python bench/ingest.py --stages foundation --json bench/results/ingest_foundation.json
 	$(BIN)/python bench/seeds.py --json bench/results/seeds.json
 	$(BIN)/python bench/seeds.py --data src/storytrace/data/sample \
 	    --gold src/storytrace/data/sample/gold.yaml --json bench/results/sample.json
 	$(BIN)/python bench/quotes.py --json bench/results/quotes.json
 	$(BIN)/python bench/quotes_cofenet.py --json bench/results/quotes_cofenet.json
+	$(BIN)/python bench/timex.py --json bench/results/timex.json
+	$(BIN)/python bench/stories.py --json bench/results/stories.json
+	$(BIN)/python bench/stream.py --json bench/results/stream.json
+	$(BIN)/python bench/reuse.py --json bench/results/reuse.json
+	$(BIN)/python bench/claims.py --json bench/results/claims.json
+	$(BIN)/python bench/fnc1.py --json bench/results/fnc1.json
+	$(BIN)/python bench/tls.py --json bench/results/tls.json
+	$(BIN)/python bench/api.py --json bench/results/api.json
 	$(BIN)/python bench/report.py
 
 clean:

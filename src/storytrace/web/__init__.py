@@ -96,7 +96,7 @@ def may_write(request: Request) -> None:
 
 Corpus = Annotated[storytrace.Corpus, Depends(corpus)]
 Limit = Annotated[int, Query(ge=1, le=PAGE_MAX, description="Items per page.")]
-Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000_000, description="Items to skip.")]
 
 
 def create_app(db: str | Path | None = None, *, token: str | None = None,

@@ -25,7 +25,7 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(_DB, token="
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None,
+@settings(max_examples=25, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 def test_no_server_error(case: schemathesis.Case) -> None:
     response = case.call(headers={"Authorization": "Bearer s3cret"})

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import storytrace
+from _common import write_result
 from storytrace import nlp, synth
 from storytrace.settings import Settings
 
@@ -174,12 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     res = run(args)
     show(res)
-    if args.json_out:
-        # how to reproduce this very file, for the README's table
-        res["command"] = " ".join(["python", f"bench/{Path(__file__).name}",
-                                   *(argv if argv is not None else sys.argv[1:])])
-        args.json_out.parent.mkdir(parents=True, exist_ok=True)
-        args.json_out.write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
+    write_result(res, args.json_out, __file__, argv)
     return 0
 
 

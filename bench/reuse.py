@@ -120,6 +120,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from _common import write_result
 from storytrace import Article
 from storytrace.reuse import find, shingles
 
@@ -1111,12 +1112,7 @@ def main(argv: list[str] | None = None) -> int:
     show(res, args.examples)
     res.pop("_errors")
     res.pop("_texts")
-    if args.json_out:
-        # how to reproduce this very file, for the README's table
-        res["command"] = " ".join(["python", f"bench/{Path(__file__).name}",
-                                   *(argv if argv is not None else sys.argv[1:])])
-        args.json_out.parent.mkdir(parents=True, exist_ok=True)
-        args.json_out.write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
+    write_result(res, args.json_out, __file__, argv)
     return 0
 
 

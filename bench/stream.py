@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import sys
 import time
 from collections import Counter, defaultdict
@@ -48,6 +47,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from _common import write_result
 from storytrace import stories
 from storytrace.stories import StoryDoc
 
@@ -280,11 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     res = run(args)
     show(res)
-    if args.json_out:
-        res["command"] = " ".join(["python", f"bench/{Path(__file__).name}",
-                                   *(argv if argv is not None else sys.argv[1:])])
-        args.json_out.parent.mkdir(parents=True, exist_ok=True)
-        args.json_out.write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
+    write_result(res, args.json_out, __file__, argv)
     return 0
 
 

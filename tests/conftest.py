@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,8 @@ SHARED = ROOT.parent / "shared"
 SEEDS = SHARED / "seeds"
 GOLD = SHARED / "gold" / "seeds.yaml"
 SCORER = SHARED / "tools" / "score_seeds.py"
+# Benchmark scripts import their shared helpers as `_common`, from their own folder.
+sys.path.insert(0, str(ROOT / "bench"))
 SAMPLE = ROOT / "src" / "storytrace" / "data" / "sample"
 
 

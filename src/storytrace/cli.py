@@ -444,6 +444,54 @@ def claims(
                       soft_wrap=True)
 
 
+@command
+def claim(
+    claim_id: Annotated[str, typer.Argument(help="Claim id from 'storytrace claims', or a "
+                                            "unique prefix of one.", metavar="ID")],
+    db: DbOption = DEFAULT_DB,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="The claim as it stood by this "
+                                              "day (ids as 'claims --as-of' shows them).")
+                     ] = None,
+    story: Annotated[str | None, typer.Option(help="Only this story (see 'storytrace stories').")
+                     ] = None,
+    format: Annotated[str, typer.Option("--format", help="table, markdown or json.")] = "table",
+) -> None:
+    """Show one claim: its statement, current status, who supports and who denies it, and
+    every report in order with date, source, stance, attribution, evidence and paragraph.
+
+    A recycled or syndicated copy of an earlier report is marked and counted once.
+
+    Example:
+        storytrace claim c1 --db story.db --format markdown
+    """
+    from storytrace.claims import view
+
+    if format not in ("table", "markdown", "json"):
+        raise typer.BadParameter(f"{format!r}: expected table, markdown or json")
+    day = _date(as_of)
+    _require(db)
+    with _open(db) as st:
+        rows = st.claims(as_of=day, story=story)
+        try:
+            found = view.resolve(rows, claim_id)
+        except LookupError as e:
+            _fail(str(e.args[0]))
+        paragraphs: dict[tuple[str, str | None, int], str] = {}
+        for source in dict.fromkeys(r["source"] for r in found["reports"]):
+            for a in st.find(source):
+                for p in a.paragraphs:
+                    paragraphs.setdefault((a.source, str(a.published), p.line), p.text)
+    shown = view.detail(found, lambda r: paragraphs.get(
+        (r["source"], str(r["published"]), r["line"])))
+    if format == "json":
+        sys.stdout.write(json.dumps(shown, ensure_ascii=False, indent=2) + "\n")
+    elif format == "markdown":
+        sys.stdout.write(view.markdown(shown))
+    else:
+        for line in view.lines(shown):
+            out.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
 def _print_digest(dates: list[dict[str, Any]], format: str) -> None:
     if format == "json":
         sys.stdout.write(json.dumps(dates, ensure_ascii=False, indent=2) + "\n")

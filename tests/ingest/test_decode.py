@@ -60,7 +60,7 @@ def test_article_over_size_limit(tmp_path: Path) -> None:
     assert isinstance(ok, Article)
 
 
-def test_warc_is_refused_clearly(tmp_path: Path) -> None:
+def test_warc_without_pages_is_one_clear_error(tmp_path: Path) -> None:
     p = tmp_path / "crawl.warc"
     p.write_text("WARC/1.0\r\nWARC-Type: warcinfo\r\n\r\n")
     (err,) = _read(p)

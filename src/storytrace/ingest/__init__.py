@@ -18,6 +18,7 @@ from storytrace.ingest.decode import looks_binary, read_head, read_text
 from storytrace.ingest.html import is_html, parse_html
 from storytrace.ingest.jsonl import is_jsonl, read_jsonl, record_to_article
 from storytrace.ingest.text import is_seed, parse_text
+from storytrace.ingest.warc import is_warc, read_warc
 from storytrace.ingest.web import Fetcher, is_feed, is_url, read_url
 from storytrace.models import Article
 from storytrace.settings import Settings
@@ -27,7 +28,12 @@ __all__ = ["Notice", "expand", "read_inputs"]
 # Extensions picked up when walking a directory; files named explicitly are
 # read whatever their extension, the format detected from their content.
 ARTICLE_EXTENSIONS = {"", ".txt", ".text", ".jsonl", ".ndjson", ".json", ".html", ".htm",
-                      ".xhtml", ".xml", ".rss", ".atom"}
+                      ".xhtml", ".xml", ".rss", ".atom", ".warc"}
+
+
+def _article_file(f: Path) -> bool:
+    name = f.name.lower()
+    return f.suffix.lower() in ARTICLE_EXTENSIONS or name.endswith(".warc.gz")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +58,7 @@ def expand(paths: Iterable[str | Path]) -> Iterator[Path | str | InputError]:
         if p.is_dir():
             found = sorted(
                 f for f in p.rglob("*")
-                if f.is_file() and f.suffix.lower() in ARTICLE_EXTENSIONS
+                if f.is_file() and _article_file(f)
                 and not any(part.startswith(".") for part in f.relative_to(p).parts)
             )
             if not found:
@@ -76,13 +82,13 @@ def _read_file(
     head_bytes = read_head(path)
     if not head_bytes.strip():
         raise InputError(source, "empty file")
+    if is_warc(path, head_bytes):
+        yield from read_warc(path, default_date=default_date, default_outlet=default_outlet,
+                             limit=settings.max_article_bytes)
+        return
     if looks_binary(head_bytes):
-        if head_bytes.startswith(b"WARC/"):
-            raise InputError(source, "WARC archive: not read by ingest yet")
         raise InputError(source, "binary file, not text")
     head = head_bytes.decode("utf-8", "replace")
-    if head.startswith("WARC/"):
-        raise InputError(source, "WARC archive: not read by ingest yet")
     if is_jsonl(head) and not _is_single_json(path, head, settings):
         yield from read_jsonl(path, default_date=default_date, default_outlet=default_outlet,
                               limit=settings.max_article_bytes)

@@ -22,11 +22,18 @@ def is_jsonl(head: str) -> bool:
     return head.lstrip().startswith("{")
 
 
-def _lines(path: Path, limit: int) -> Iterator[tuple[int, bytes | None]]:
-    """(line number, bytes) per line; None for a line over `limit`, skipped unread."""
+def _lines(path: Path, limit: int, span: tuple[int, int | None, int] = (0, None, 1)
+           ) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) per line; None for a line over `limit`, skipped unread.
+
+    `span` is (first byte, end byte or None, number of the first line): a batch
+    partition reads only its own lines.
+    """
+    start, end, first = span
     with path.open("rb") as f:
-        n = 0
-        while True:
+        f.seek(start)
+        n = first - 1
+        while end is None or f.tell() < end:
             line = f.readline(limit + 1)
             if not line:
                 return
@@ -105,10 +112,14 @@ def read_jsonl(
     default_date: dt.date | None = None,
     default_outlet: str | None = None,
     limit: int,
+    span: tuple[int, int | None, int] = (0, None, 1),
 ) -> Iterator[Article | InputError]:
-    """Each line's article, or an InputError naming the line; bad lines never stop the rest."""
-    any_line = False
-    for n, raw in _lines(path, limit):
+    """Each line's article, or an InputError naming the line; bad lines never stop the rest.
+
+    `span` (first byte, end byte, first line number) reads one part of the file.
+    """
+    any_line = span[0] > 0 or span[1] is not None  # a part may hold only blank lines
+    for n, raw in _lines(path, limit, span):
         where = f"{path}:{n}"
         if raw is None:
             any_line = True
@@ -134,3 +145,25 @@ def read_jsonl(
             yield e
     if not any_line:
         yield InputError(str(path), "empty file")
+
+
+def line_spans(path: Path, every: int) -> list[tuple[int, int | None, int]]:
+    """Cut a JSON Lines file into parts of `every` lines at line starts, reading
+    it once in blocks (never a whole line into memory)."""
+    spans: list[tuple[int, int | None, int]] = []
+    start, line, pos, count = 0, 1, 0, 0
+    with path.open("rb") as f:
+        while block := f.read(_CHUNK * 16):
+            at = 0
+            while (nl := block.find(b"\n", at)) >= 0:
+                count += 1
+                at = nl + 1
+                if count == every:
+                    spans.append((start, pos + at, line))
+                    start, line, count = pos + at, line + every, 0
+            pos += len(block)
+    if count or not spans:
+        spans.append((start, None, line))
+    else:
+        spans[-1] = (spans[-1][0], None, spans[-1][2])
+    return spans

@@ -268,3 +268,40 @@ def test_anonymous_sources_are_credited_to_the_outlet_the_next_paragraph_names(
         c = _romance(st.claims())
     r = c["reports"][0]
     assert r["anonymous"] and r["via"] == "Us Weekly"
+
+
+def test_a_vote_asked_for_is_no_denial_and_makes_no_claim_of_its_own(tmp_path: Path) -> None:
+    from storytrace.claims.link import place
+
+    g = article(
+        "g.txt", "2024-08-01",
+        "Norbury Council plans to sell the Kell Valley tramway to Pellmore Transit Group.",
+        "Councillor Ada Brennock said she would ask for a formal motion barring any sale "
+        "without a public vote.",
+        "A judge ruled that a state law gives the council the power to sell the tramway "
+        "without a referendum.",
+    )
+    with storytrace.open(tmp_path / "s.db") as st:
+        st.ingest([g])
+        reports = [r for r in place(st.store) if r.frame == "vote-right"]
+        claims = st.claims()
+    asked = [r for r in reports if "Brennock" in r.text]
+    assert asked and all(r.stance != "deny" for r in asked)
+    # "she" is the councillor who said it; "a public vote" is what is asked, no document
+    assert all(r.attributed_to == "Ada Brennock" and r.evidence == "statement" for r in asked)
+    ruled = [r for r in reports if "judge" in r.text]
+    assert [r.stance for r in ruled] == ["deny"]
+    votes = [c for c in claims if c["frame"] == "vote-right"]
+    assert all(not any("Brennock" in r["text"] for r in c["reports"])
+               or len(c["reports"]) > 1 for c in votes)
+
+
+def test_sample_has_one_charter_claim_and_no_claim_from_a_councillors_motion(
+        tmp_path: Path) -> None:
+    with storytrace.open(tmp_path / "s.db") as st:
+        st.ingest([SAMPLE])
+        claims = st.claims()
+    votes = [c for c in claims if c["frame"] == "vote-right"]
+    assert len(votes) == 1, [c["statement"] for c in votes]
+    assert not any(r["source"] == "04_greyholm-island-courier.txt" for r in votes[0]["reports"])
+    assert {"support", "deny"} <= {r["stance"] for r in votes[0]["reports"]}

@@ -5,7 +5,8 @@ the people, works and organisations the state of affairs is about.
 Everything is read off the spaCy parse of the sentence, along the path from the
 frame's phrase up to the sentence root: a denial verb or a negation on that
 path denies ("denied that the city is negotiating to sell", "were not
-romantically involved"); a speculation word on it speculates ("fueling
+romantically involved"), unless a verb that forbids cancels it ("barring any
+sale without a public vote" wants the vote); a speculation word on it speculates ("fueling
 speculation that they were romantically involved"); a confirmation word
 supports, and a hedge with it makes the support apparent ("seems to confirm");
 the subject of the nearest reporting verb on the path, or "according to X", is
@@ -39,6 +40,10 @@ _NEG_WORDS = frozenset({"not", "n't", "never", "no", "nobody", "none", "without"
 # sale" (xcomp) and "denied X, ruling that ..." (advcl) do not.
 _DENY_DEPS = frozenset({"ccomp", "dobj", "nsubjpass", "nsubj", "pobj", "attr", "prep"})
 PERSONISH = frozenset({"PERSON"})
+# Verbs that forbid what their object names: "barring any sale without a public vote"
+# asks for the vote (two negations), it does not deny it.
+_FORBID = frozenset({"bar", "ban", "block", "forbid", "prohibit", "prevent", "stop", "outlaw",
+                     "veto", "halt"})
 # Prepositions of the setting of an event, not of its parties ("at the Harbour Road café").
 _SETTING_PREPS = frozenset({"at", "in", "on", "near", "during", "after", "before", "since",
                             "outside", "inside", "across"})
@@ -300,7 +305,9 @@ def stance_of(tokens: list[Any], head: Any, how: str) -> dict[str, Any]:
                 question_at = k
         if k == 0:
             continue
-        without = x.lower_ in _NEG_WORDS and x.dep_ == "prep"  # "without a referendum"
+        # "the power to sell without a referendum" denies; "barring any sale without a
+        # public vote" forbids the absence, so names the vote as wanted, not as denied
+        without = x.lower_ in _NEG_WORDS and x.dep_ == "prep" and not _forbidden(x)
         if without or (_in(x, deny_words) and x.lower_ not in _NEG_WORDS and below is not None
                        and below.dep_ in _DENY_DEPS):
             neg += 1
@@ -338,6 +345,23 @@ def stance_of(tokens: list[Any], head: Any, how: str) -> dict[str, Any]:
             "hedge_only": stance == "speculate" and not spec and tokens[-1].text != "?"}
 
 
+def _forbidden(prep: Any) -> bool:
+    """Is the clause a "without" phrase hangs on the object of a verb that forbids it
+    ("barring any sale without ...", "prevent the city from selling without ...")?"""
+    x = prep.head
+    for _ in range(4):
+        if x.head.i == x.i:
+            return False
+        up = x.head
+        if x.dep_ in ("dobj", "nsubjpass", "pobj", "pcomp", "xcomp", "prep", "acl") and \
+                up.pos_ in ("VERB", "AUX", "ADP") and up.lemma_.lower() in _FORBID:
+            return True
+        if x.dep_ not in ("pobj", "pcomp", "prep"):
+            return False
+        x = up
+    return False
+
+
 def _source(tokens: list[Any], head: Any) -> tuple[Any, Any, Any]:
     """(speaker subtree root, via token, reporting verb) for the frame's phrase."""
     verbs = cues.report_verbs()
@@ -346,13 +370,22 @@ def _source(tokens: list[Any], head: Any) -> tuple[Any, Any, Any]:
         if x.pos_ in ("VERB", "AUX") and x.lemma_.lower() in verbs:
             subj = next((c for c in x.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if subj is not None and subj.lower_ not in ("it", "there", "that", "which"):
-                speaker, verb = subj, x
+                if speaker is not None and subj.pos_ != "PRON":
+                    # "Aldous said he would ask for ...": "he" is the one who said it
+                    speaker, verb = subj, x
+                elif speaker is not None:
+                    break
+                else:
+                    speaker, verb = subj, x
                 for c in x.children:
                     if c.dep_ in ("dative", "dobj") and c.pos_ == "PROPN":
                         via = c
                     if c.dep_ == "prep" and c.lower_ in ("to", "with"):
                         via = next((g for g in c.children if g.dep_ == "pobj"), via)
-                break
+                if speaker.pos_ != "PRON" or not any(
+                        u.pos_ in ("VERB", "AUX") and u.lemma_.lower() in verbs
+                        for u in _path(x)[1:]):
+                    break
     if speaker is None:
         # a parse that hangs "a source told In Touch that ..." wrongly: the noun
         # right before a reporting verb that comes before the phrase
@@ -370,8 +403,8 @@ def _source(tokens: list[Any], head: Any) -> tuple[Any, Any, Any]:
                 continue
             if speaker is None:
                 speaker = obj
-            elif via is None:
-                via = obj
+            elif via is None and obj.pos_ == "PROPN":
+                via = obj  # an outlet or a person; "according to a copy of the charter" is none
     return speaker, via, verb
 
 
@@ -469,7 +502,8 @@ def find(parsed: ParsedArticle, results: dict[str, Any] | None = None) -> list[L
             got = ents_in(lo, hi, frozenset({"OUTLET", "PLATFORM", "ORG", "PERSON"}))
             rep.via_key = got[0][0] if got else None
         # what the report rests on
-        low = " ".join(t.lower_ for t in tokens)
+        # the frame's own words are what is claimed, not what it rests on ("a public vote")
+        low = " ".join("_" if i0 <= n < i1 else t.lower_ for n, t in enumerate(tokens))
         kinds = [kind for word, kind in ev.items() if f" {word} " in f" {low} "]
         if "sighting" in kinds:
             rep.evidence = "sighting"

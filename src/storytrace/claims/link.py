@@ -10,6 +10,11 @@ article, a later report that names the state of affairs as known ("the sale")
 or borrows its parties from the sentences before; and a report that names the
 seller of one fragment of a sale and the buyer of another, with no role or
 object contradicting ("Port Anselm will sell the line to Corvane").
+
+A group whose every report is neutral and names its parties only by guess from
+the sentences before is no claim: the frame's words turned up ("a motion barring
+any sale without a public vote"), but nobody took a side and nothing says whom
+it is about.
 """
 
 from __future__ import annotations
@@ -376,6 +381,8 @@ def claims(store: Any, *, as_of: dt.date | None = None,
     out: list[Claim] = []
     reuse = store.reuse()
     for items in group(reports):
+        if all(r.stance == "neutral" and r.from_context for r in items):
+            continue  # the frame's words, no side taken, parties only guessed: no claim
         _copies(items, reuse)
         statement, people = _statement(items[0].frame, items, names)
         votes = []

@@ -4,12 +4,13 @@ partly or recycled."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from array import array
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, cast
 
 import numpy as np
 from datasketch import MinHashLSH
@@ -143,12 +144,27 @@ def _sentences(a: Article, spans: list[tuple[int, int, int]]) -> dict[int, list[
             by_para[para].append(text[para][s:e])
     for p in a.body:  # an article stored without its parse: split at sentence ends
         by_para.setdefault(p.index, split_sentences(p.text))
-    return by_para
+    # in paragraph order, so that (article, paragraph) orders paragraphs as the
+    # batch path (bucket_rows) can without seeing other articles
+    return dict(sorted(by_para.items()))
+
+
+def _hash64(text: str) -> int:
+    """A 64-bit hash of a text, the same in every process (unlike the salted hash()).
+
+    >>> _hash64("ferry")
+    7949881795909877008
+    """
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
 
 
 class _Units:
     """Distinct units (normalised sentences and quotations), their word ids for
-    hashing, and where each occurs."""
+    hashing, and where each occurs.
+
+    Word ids are local (`vocab`), but a signature hashes each word's _hash64, so a
+    unit's signature is the same whichever articles are collected with it.
+    """
 
     def __init__(self) -> None:
         self.ids: dict[str, int] = {}
@@ -190,7 +206,11 @@ def _signatures(units: _Units) -> NDArray[np.uint32]:
     Shingles are hashed from word ids; each permutation is a seeded
     multiply-shift hash; chunks keep memory bounded whatever the corpus size.
     """
-    w = np.frombuffer(units.word_ids, dtype=np.int32).astype(np.uint64)
+    # each word's stable 64-bit hash (vocab keeps insertion order, so index = word id)
+    vocab = np.fromiter((_hash64(v) for v in units.vocab), dtype=np.uint64,
+                        count=len(units.vocab))
+    w = vocab[np.frombuffer(units.word_ids, dtype=np.int32)]
+    del vocab
     starts = np.frombuffer(units.starts, dtype=np.int64)
     n = len(starts) - 1
     rng = np.random.default_rng(1)
@@ -227,31 +247,51 @@ def _band_keys(sig: NDArray[np.uint32]) -> Iterator[NDArray[np.uint64]]:
         yield key
 
 
+def _new(*cols: NDArray[Any]) -> NDArray[np.bool_]:
+    """Where a run of equal rows begins, in columns sorted together."""
+    new = np.zeros(len(cols[0]), dtype=bool)
+    new[:1] = True
+    for c in cols:
+        new[1:] |= c[1:] != c[:-1]
+    return new
+
+
+def _runs(*cols: NDArray[Any]) -> NDArray[np.int64]:
+    """Where the run of equal rows each row belongs to begins, in columns sorted together.
+
+    >>> _runs(np.array([3, 3, 5, 5, 5]), np.array([0, 0, 0, 1, 1])).tolist()
+    [0, 0, 2, 3, 3]
+    """
+    at = np.arange(len(cols[0]), dtype=np.int64)
+    return np.asarray(np.maximum.accumulate(np.where(_new(*cols), at, 0)), dtype=np.int64)
+
+
+def _fan_out(sorted_keys: NDArray[Any]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """(earlier, later) positions of bucket keys sorted by key, then publication: each
+    position with the EARLIEST first and PREVIOUS preceding positions of its bucket."""
+    at = np.arange(len(sorted_keys))
+    start = _runs(sorted_keys)
+    pos = at - start
+    frm_parts, to_parts = [], []
+    for e in range(EARLIEST):
+        sel = pos > e
+        frm_parts.append(start[sel] + e)
+        to_parts.append(at[sel])
+    for p in range(1, PREVIOUS + 1):
+        sel = pos >= p + EARLIEST
+        frm_parts.append(at[sel] - p)
+        to_parts.append(at[sel])
+    return np.concatenate(frm_parts), np.concatenate(to_parts)
+
+
 def _links(keys: NDArray[Any], occ_para: NDArray[np.int64], art: NDArray[np.int64],
            n_paras: int) -> NDArray[np.int64]:
     """(later paragraph, earlier paragraph) codes from one banding: each occurrence
     with the EARLIEST first and PREVIOUS preceding occurrences of its bucket."""
     idx = np.argsort(keys, kind="stable")  # occurrences are in publication order
-    ks = keys[idx]
-    at = np.arange(len(idx))
-    start = np.zeros(len(idx), dtype=np.int64)
-    if len(idx):
-        new = np.empty(len(idx), dtype=bool)
-        new[0] = True
-        new[1:] = ks[1:] != ks[:-1]
-        start = np.maximum.accumulate(np.where(new, at, 0))
-    pos = at - start
-    frm_parts, to_parts = [], []
-    for e in range(EARLIEST):
-        sel = pos > e
-        frm_parts.append(idx[start[sel] + e])
-        to_parts.append(idx[sel])
-    for p in range(1, PREVIOUS + 1):
-        sel = pos >= p + EARLIEST
-        frm_parts.append(idx[at[sel] - p])
-        to_parts.append(idx[sel])
-    pf = occ_para[np.concatenate(frm_parts)]
-    pt = occ_para[np.concatenate(to_parts)]
+    frm, to = _fan_out(keys[idx])
+    pf = occ_para[idx[frm]]
+    pt = occ_para[idx[to]]
     keep = art[pf] < art[pt]
     return np.asarray(pt[keep] * n_paras + pf[keep], dtype=np.int64)
 
@@ -283,16 +323,261 @@ def _candidates(units: _Units, art: NDArray[np.int64], n_paras: int
     pt, pf = codes // n_paras, codes % n_paras
     order = np.lexsort((pf, -hits, pt))
     pt, pf = pt[order], pf[order]
-    rank = np.arange(len(pt))
-    if len(pt):
-        new = np.empty(len(pt), dtype=bool)
-        new[0] = True
-        new[1:] = pt[1:] != pt[:-1]
-        rank = rank - np.maximum.accumulate(np.where(new, rank, 0))
-    keep = rank < MAX_CANDIDATES
+    keep = np.arange(len(pt)) - _runs(pt) < MAX_CANDIDATES
     out: dict[int, list[int]] = defaultdict(list)
     for t, f in zip(pt[keep].tolist(), pf[keep].tolist(), strict=True):
         out[t].append(f)
+    return out
+
+
+Spans = list[tuple[int, int, int]]  # (paragraph, start, end) of each sentence
+ParaKey = tuple[str, int]  # (article id, paragraph index)
+
+
+@dataclass
+class _Collected:
+    """The units of some articles: paragraphs numbered in the order given, each with
+    its article's position, sentence units and quotation units."""
+
+    units: _Units = field(default_factory=_Units)
+    keys: list[ParaKey] = field(default_factory=list)
+    art_of: array[int] = field(default_factory=lambda: array("i"))
+    sents: list[tuple[int, ...]] = field(default_factory=list)
+    quotes: list[tuple[int, ...]] = field(default_factory=list)
+
+
+def _collect(articles: Sequence[tuple[Article, Spans]]) -> _Collected:
+    c = _Collected()
+    units = c.units
+    for k, (a, spans) in enumerate(articles):
+        for para, texts in _sentences(a, spans).items():
+            n = len(c.keys)
+            c.keys.append((a.id, para))
+            c.art_of.append(k)
+            s_ids = tuple(units.add(words(s)) for s in texts)
+            # quotations of the paragraph, and of each sentence (where a stray mark
+            # elsewhere in the paragraph would pair the wrong ones)
+            quoted = dict.fromkeys([*quotations(" ".join(texts)),
+                                    *(q for t in texts for q in quotations(t))])
+            q_ids = tuple(units.add(q.split()) for q in quoted)
+            for u in dict.fromkeys(s_ids + q_ids):
+                units.occurs(u, n)
+            c.sents.append(s_ids)
+            c.quotes.append(q_ids)
+    return c
+
+
+# --- the batch path: the same candidates, computed per partition -----------------------------
+# A Dask batch cannot hold the corpus in one process: it maps bucket_rows over partitions of
+# articles, shuffles the rows on `key`, maps bucket_links, shuffles the links on `to_article`
+# and maps top_candidates; find(articles, candidates) then verifies. Every step sees only its
+# own rows, and the result is the single-process LSH's (test_reuse_buckets checks it).
+
+
+class Table(Protocol):
+    """Named columns: the dict of numpy arrays these functions return, or a pandas
+    DataFrame (a Dask partition) or pyarrow Table with the same columns."""
+
+    def __getitem__(self, name: str, /) -> Any: ...
+
+
+# column -> array, all of one length; pandas.DataFrame(frame) and pyarrow.table(frame) take it
+Frame = dict[str, NDArray[Any]]
+# What names a bucket_links pair (from_order goes with from_article): a groupby to sum
+# `count` over partitions uses these.
+PAIR_COLUMNS = ("to_article", "to_para", "from_order", "from_article", "from_para")
+
+_GOLDEN = 0x9E3779B97F4A7C15
+
+
+def order_key(article: Article) -> str:
+    """A string that sorts articles as the store does (published, source, id), so that
+    partitions agree which article came first without seeing each other. The NUL
+    separators sort before any character of a source, as a tuple would.
+
+    >>> import datetime as dt
+    >>> a, b = (Article.build(source=s, published=dt.date(2025, 3, 1), paragraphs=[(1, "Hi.")])
+    ...         for s in ("a", "a b"))
+    >>> order_key(a) < order_key(b)
+    True
+    """
+    published = article.published.isoformat() if article.published else ""
+    return f"{published}\0{article.source}\0{article.id}"
+
+
+def _ranks(values: NDArray[Any]) -> NDArray[np.int64]:
+    """Each value's rank among the distinct values, as np.unique's inverse: sorting the
+    few distinct strings (articles) is quick, sorting every row's is not.
+
+    >>> _ranks(np.array(["b", "a", "b"], dtype=object)).tolist()
+    [1, 0, 1]
+    """
+    vals = values.tolist()
+    rank = {v: i for i, v in enumerate(sorted(dict.fromkeys(vals)))}
+    return np.fromiter(map(rank.__getitem__, vals), dtype=np.int64, count=len(vals))
+
+
+def _sort(*keys: NDArray[np.int64]) -> NDArray[np.int64]:
+    """np.lexsort(keys)'s order (the last key first) for keys of non-negative ints, by
+    one argsort of the keys packed into an int64 where they fit: lexsort is slower.
+
+    >>> _sort(np.array([1, 0, 0]), np.array([2, 2, 1])).tolist()
+    [2, 1, 0]
+    """
+    packed = np.zeros(len(keys[0]), dtype=np.int64)
+    span = 1
+    for k in reversed(keys):
+        width = int(k.max(initial=0)) + 1
+        span *= width
+        if span >= 2**63:
+            return np.asarray(np.lexsort(keys), dtype=np.int64)
+        packed = packed * width + k
+    return np.asarray(np.argsort(packed, kind="stable"), dtype=np.int64)
+
+
+def _mix(raw: NDArray[np.uint64], band: int) -> NDArray[np.uint64]:
+    """One band's keys (0: the unit's text, 1...: the LSH bands) made corpus-wide keys:
+    a bijection within the band, so its buckets stay as they are, while keys of two
+    bands meet only by a 64-bit accident (splitmix64's finaliser)."""
+    z = raw + np.uint64(band * _GOLDEN % 2**64)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return np.asarray(z ^ (z >> np.uint64(31)), dtype=np.uint64)
+
+
+def bucket_rows(articles: Sequence[tuple[Article, Spans]]) -> Frame:
+    """One row per occurrence of a hashed unit (sentence or quotation) and bucket: its
+    text's own bucket and its bucket in each LSH band (22 rows an occurrence: size
+    partitions for it). Runs on any partition of the articles (`find`'s input, in
+    any order): a unit's keys depend on its words alone. The candidates are find's
+    own when find is given the articles in order_key order, as the store lists them.
+
+    Columns: `key` (uint64), `order` (the article's order_key: sorting a bucket by
+    `order`, `para` gives the single-process order), `article_id`, `para` (int32,
+    the paragraph's index). A paragraph's units are distinct, but several may share
+    a band's bucket: their rows then sit side by side, so their order is moot.
+
+    >>> import datetime as dt
+    >>> text = "The harbour board voted on Tuesday to keep the island ferry running."
+    >>> arts = [(Article.build(source=s, published=dt.date(2025, 3, 1), paragraphs=[(1, text)]),
+    ...          []) for s in ("a.txt", "b.txt")]
+    >>> rows = bucket_rows(arts)
+    >>> len(rows["key"])  # one sentence twice, in its own bucket and 21 bands
+    44
+    >>> top = top_candidates(bucket_links(rows))
+    >>> [(t == arts[1][0].id, f == arts[0][0].id, int(h))
+    ...  for t, f, h in zip(top["to_article"], top["from_article"], top["hits"])]
+    [(True, True, 22)]
+    """
+    c = _collect(articles)
+    units = c.units
+    occ_unit = np.frombuffer(units.occ_unit, dtype=np.int32)
+    occ_para = np.frombuffer(units.occ_para, dtype=np.int32)
+    hashed = [u for u, row in enumerate(units.hashed) if row >= 0]  # in row order
+    ident = np.fromiter((_hash64(units.texts[u]) for u in hashed), dtype=np.uint64,
+                        count=len(hashed))
+    bands = [_mix(ident, 0)]
+    if hashed:
+        bands += [_mix(k, b) for b, k in enumerate(_band_keys(_signatures(units)), 1)]
+    art = np.frombuffer(c.art_of, dtype=np.int32)[occ_para]
+    orders = np.array([order_key(a) for a, _ in articles] or [""], dtype=object)
+    ids = np.array([a.id for a, _ in articles] or [""], dtype=object)
+    para = np.array([k[1] for k in c.keys] or [0], dtype=np.int32)[occ_para]
+    n = len(bands)
+    return {"key": np.concatenate([k[occ_unit] for k in bands]),
+            "order": np.tile(orders[art], n), "article_id": np.tile(ids[art], n),
+            "para": np.tile(para, n)}
+
+
+def bucket_links(rows: Table) -> Frame:
+    """(later paragraph, earlier paragraph) links of whole buckets, counted per pair:
+    each occurrence with the EARLIEST first and PREVIOUS preceding ones of its bucket,
+    from strictly earlier articles only. `rows` (bucket_rows's columns) may hold any
+    number of buckets, but each of them whole (a partition after a shuffle on `key`).
+
+    Columns: `to_article`, `to_para` (int32), `from_order`, `from_article`,
+    `from_para` (int32), `count` (int64); a pair may recur in other partitions'
+    links, and top_candidates adds them up.
+    """
+    key = np.asarray(rows["key"], dtype=np.uint64)
+    order = np.asarray(rows["order"], dtype=object)
+    article = np.asarray(rows["article_id"], dtype=object)
+    para = np.asarray(rows["para"], dtype=np.int64)
+    art = _ranks(order)
+    bucket = np.unique(key, return_inverse=True)[1].reshape(-1)
+    idx = _sort(para, art, bucket)
+    frm, to = _fan_out(bucket[idx])
+    frm, to = idx[frm], idx[to]
+    keep = art[frm] < art[to]
+    frm, to = frm[keep], to[keep]
+    _, pid = np.unique(art * (int(para.max(initial=0)) + 1) + para, return_inverse=True)
+    pid = pid.reshape(-1)
+    code = pid[to] * (int(pid.max(initial=0)) + 1) + pid[frm]
+    _, first, count = np.unique(code, return_index=True, return_counts=True)
+    t, f = to[first], frm[first]
+    return {"to_article": article[t], "to_para": para[t].astype(np.int32),
+            "from_order": order[f], "from_article": article[f],
+            "from_para": para[f].astype(np.int32), "count": count.astype(np.int64)}
+
+
+def top_candidates(links: Table) -> Frame:
+    """Each paragraph's earlier paragraphs worth verifying: link counts summed per pair,
+    then the MAX_CANDIDATES with most links, the earliest (order, paragraph) of equals.
+    `links` (bucket_links's columns, from any number of partitions) must hold every
+    link of its `to` paragraphs (a partition after a shuffle on `to_article`).
+
+    Columns: `to_article`, `to_para` (int32), `from_article`, `from_para` (int32),
+    `hits` (int64) and `rank` (int32, 0 best), sorted by `to` then `rank`; find
+    takes the table as it is.
+    """
+    to_article = np.asarray(links["to_article"], dtype=object)
+    to_para = np.asarray(links["to_para"], dtype=np.int64)
+    from_order = np.asarray(links["from_order"], dtype=object)
+    from_article = np.asarray(links["from_article"], dtype=object)
+    from_para = np.asarray(links["from_para"], dtype=np.int64)
+    count = np.asarray(links["count"], dtype=np.int64)
+    # paragraphs numbered in (order, paragraph) order
+    to = np.unique(_ranks(to_article) * (int(to_para.max(initial=0)) + 1) + to_para,
+                   return_inverse=True)[1].reshape(-1)
+    frm = np.unique(_ranks(from_order) * (int(from_para.max(initial=0)) + 1) + from_para,
+                    return_inverse=True)[1].reshape(-1)
+    o = _sort(frm, to)
+    starts = np.flatnonzero(_new(to[o], frm[o]))
+    hits = np.add.reduceat(count[o], starts) if len(o) else count
+    first = o[starts]
+    o = _sort(frm[first], int(hits.max(initial=0)) - hits, to[first])
+    first, hits = first[o], hits[o]
+    rank = np.arange(len(first)) - _runs(to[first])
+    keep = rank < MAX_CANDIDATES
+    first = first[keep]
+    return {"to_article": to_article[first], "to_para": to_para[first].astype(np.int32),
+            "from_article": from_article[first], "from_para": from_para[first].astype(np.int32),
+            "hits": hits[keep], "rank": rank[keep].astype(np.int32)}
+
+
+def _given(candidates: Mapping[ParaKey, Sequence[ParaKey]] | Table, keys: list[ParaKey],
+           art_of: array[int]) -> dict[int, list[int]]:
+    """Candidates named by (article id, paragraph) as find's paragraph numbers, those
+    from an earlier article only, best first."""
+    number = {key: n for n, key in enumerate(keys)}
+    if isinstance(candidates, Mapping) and "to_article" not in candidates:
+        m = cast(Mapping[ParaKey, Sequence[ParaKey]], candidates)
+        named: Iterator[tuple[ParaKey, ParaKey]] = (
+            (to, frm) for to, froms in m.items() for frm in froms)
+    else:  # top_candidates's table
+        t = cast(Table, candidates)
+        cols = [np.asarray(t[c]).tolist()
+                for c in ("to_article", "to_para", "rank", "from_article", "from_para")]
+        named = (((ta, tp), (fa, fp)) for ta, tp, _, fa, fp in sorted(zip(*cols, strict=True)))
+    out: dict[int, list[int]] = {}
+    for to, frm in named:
+        t_n, f_n = (number.get((a, int(p))) for a, p in (to, frm))
+        if t_n is None or f_n is None:
+            raise ValueError(
+                f"candidate {frm} -> {to} names a paragraph that is not a body paragraph "
+                "of the articles given; pass find() every article its candidates name")
+        if art_of[f_n] < art_of[t_n] and f_n not in out.get(t_n, ()):
+            out.setdefault(t_n, []).append(f_n)
     return out
 
 
@@ -322,49 +607,40 @@ class _Rows:
         return out
 
 
-def find(articles: list[tuple[Article, list[tuple[int, int, int]]]]
-         ) -> tuple[list[ReusePair], dict[tuple[str, int], tuple[str, float]]]:
+def find(articles: Sequence[tuple[Article, Spans]],
+         candidates: Mapping[ParaKey, Sequence[ParaKey]] | Table | None = None,
+         ) -> tuple[list[ReusePair], dict[ParaKey, tuple[str, float]]]:
     """Reuse pairs and each body paragraph's (novelty, share printed before).
 
     `articles` are (article, sentence spans) in publication order; a paragraph
     is judged only against articles before its own. Cost grows about linearly
     with the corpus: candidates come from LSH buckets of bounded fan-out, and
     each paragraph verifies at most MAX_CANDIDATES of them.
+
+    `candidates`, when the batch path has computed them (`top_candidates`'s
+    table, or a mapping from a paragraph to the earlier paragraphs to verify,
+    best first), replace the LSH here; those not from an earlier article of
+    `articles` are ignored. Paragraphs without candidates are new.
     """
-    units = _Units()
-    keys: list[tuple[str, int]] = []
-    art_of = array("i")
-    sents: list[tuple[int, ...]] = []
-    quotes: list[tuple[int, ...]] = []
-    for k, (a, spans) in enumerate(articles):
-        for para, texts in _sentences(a, spans).items():
-            n = len(keys)
-            keys.append((a.id, para))
-            art_of.append(k)
-            s_ids = tuple(units.add(words(s)) for s in texts)
-            # quotations of the paragraph, and of each sentence (where a stray mark
-            # elsewhere in the paragraph would pair the wrong ones)
-            quoted = dict.fromkeys([*quotations(" ".join(texts)),
-                                    *(q for t in texts for q in quotations(t))])
-            q_ids = tuple(units.add(q.split()) for q in quoted)
-            for u in dict.fromkeys(s_ids + q_ids):
-                units.occurs(u, n)
-            sents.append(s_ids)
-            quotes.append(q_ids)
-    art = np.frombuffer(art_of, dtype=np.int32).astype(np.int64)
-    candidates = _candidates(units, art, len(keys))
+    c = _collect(articles)
+    units, keys, art_of, sents, quotes = c.units, c.keys, c.art_of, c.sents, c.quotes
+    if candidates is None:
+        art = np.frombuffer(art_of, dtype=np.int32).astype(np.int64)
+        candidates_of = _candidates(units, art, len(keys))
+    else:
+        candidates_of = _given(candidates, keys, art_of)
 
     pairs: list[ReusePair] = []
     novelty: dict[tuple[str, int], tuple[str, float]] = {
         key: ("new", 0.0) for key in keys}
     rows_of = _Rows(units)
-    for to in sorted(candidates):
+    for to in sorted(candidates_of):
         rows = rows_of(sents[to])
         total = sum(r[3] for r in rows) or 1
         said = [units.texts[q] for q in quotes[to]]
         checked = []
         whole = len(articles)  # once a source covers all, only earlier ones can matter
-        for frm in candidates[to]:
+        for frm in candidates_of[to]:
             if art_of[frm] >= whole:
                 continue
             got, strong = _aligned(rows, rows_of(sents[frm]), said)
@@ -443,9 +719,11 @@ def _quoted_words(rows: list[Row], printed: Sequence[str]) -> list[int]:
 STAGE = "reuse"
 
 
-def relink(store: Any) -> list[ReusePair]:
-    """Recompute reuse over the whole store (inside the caller's transaction)."""
+def relink(store: Any, candidates: Mapping[ParaKey, Sequence[ParaKey]] | Table | None = None
+           ) -> list[ReusePair]:
+    """Recompute reuse over the whole store (inside the caller's transaction); with a
+    batch run's `candidates` (see find), verify those instead of banding again."""
     arts = [(a, store.sentences(a.id)) for a in store.articles()]
-    pairs, novelty = find(arts)
+    pairs, novelty = find(arts, candidates)
     store.replace_reuse(pairs, novelty)
     return pairs

@@ -27,14 +27,18 @@ official-train claims and scored on the file's official-test claims (40 of the 6
 on the shared side).
 
 Grouping: all headlines of the file in `logged_at` order, grouped by
-`storytrace.claims.text.group_texts`; B-cubed F1 against `claim_id`.
+`storytrace.claims.text.group_texts` with each headline's `logged_at` day (a
+headline joins only a group with one logged within `text.WINDOW` days); B-cubed F1
+against `claim_id`.
 Metrics: `stance_accuracy`, `stance_macro_f1`, `grouping_b3_f1`.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
+import os
 import re
 import sys
 import time
@@ -43,6 +47,7 @@ from pathlib import Path
 
 import numpy as np
 
+from _common import write_result
 from storytrace.claims import cues
 from storytrace.claims.text import cue_counts, group_texts, words
 
@@ -141,6 +146,14 @@ def scores(gold: list[str], pred: list[str]) -> dict[str, float]:
             **{f"f1_{lab}": f for lab, f in zip(LABELS, f1s, strict=True)}}
 
 
+def day(stamp: str) -> float:
+    """Days since 1970 of an ISO time ("2014-09-04T00:39:09Z")."""
+    t = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=dt.UTC)
+    return t.timestamp() / 86400
+
+
 def b3(gold: list[str], pred: list[int]) -> float:
     by_g: dict[str, set[int]] = defaultdict(set)
     by_p: dict[int, set[int]] = defaultdict(set)
@@ -200,7 +213,9 @@ def main(argv: list[str] | None = None) -> int:
     heads = [(a.get("logged_at") or "", c["claim_id"], a["headline"])
              for c in claims for a in c["articles"]]
     heads.sort()
-    groups = group_texts([h for *_, h in heads])
+    stamped = all(t for t, _, _ in heads)  # without a day for every headline, no window
+    groups = group_texts([h for *_, h in heads],
+                         days=[day(t) for t, _, _ in heads] if stamped else None)
     ours["grouping_b3_f1"] = b3([c for _, c, _ in heads], groups)
     ours["n_groups"] = len(set(groups))
     major = Counter(gold).most_common(1)[0][0]
@@ -226,12 +241,18 @@ def main(argv: list[str] | None = None) -> int:
              "stance_macro_f1": ours["official_split_macro_f1"]})
     for name, m in PUBLISHED.items():
         row(name + " [published]", m)
-    if args.json_out:
-        args.json_out.write_text(json.dumps({
-            "benchmark": "claims", "data": str(args.data), "n_docs": len(test),
-            "seconds": round(secs, 1), "metrics": ours, "baselines": baselines,
-            "published": PUBLISHED, "protocol": protocol}, indent=2), encoding="utf-8")
+    write_result({"benchmark": "claims", "data": _shown(args.data), "n_docs": len(test),
+                  "seconds": round(secs, 1), "metrics": ours, "baselines": baselines,
+                  "published": PUBLISHED, "protocol": protocol}, args.json_out, __file__, argv)
     return 0
+
+
+def _shown(path: Path) -> str:
+    """The data path as the results show it: relative to the repository when it can be."""
+    try:
+        return os.path.relpath(path.resolve(), ROOT)
+    except ValueError:
+        return str(path)
 
 
 if __name__ == "__main__":

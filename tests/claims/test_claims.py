@@ -305,3 +305,14 @@ def test_sample_has_one_charter_claim_and_no_claim_from_a_councillors_motion(
     assert len(votes) == 1, [c["statement"] for c in votes]
     assert not any(r["source"] == "04_greyholm-island-courier.txt" for r in votes[0]["reports"])
     assert {"support", "deny"} <= {r["stance"] for r in votes[0]["reports"]}
+
+
+def test_the_same_words_weeks_apart_from_every_report_are_another_claim() -> None:
+    from storytrace.claims.text import WINDOW, group_texts
+
+    texts = ["Orchid Bank to buy Kestrel Mutual", "Orchid Bank agrees to buy Kestrel Mutual",
+             "Orchid Bank to buy Kestrel Mutual, again", "Orchid Bank buys Kestrel Mutual"]
+    assert len(set(group_texts(texts))) == 1
+    days = [0.0, 2.0, 2.0 + 3 * WINDOW, 2.0 + WINDOW]  # the last is near the second
+    g = group_texts(texts, days=days)
+    assert g[0] == g[1] == g[3] and g[2] != g[0]

@@ -13,7 +13,7 @@ from tests.conftest import SAMPLE, SCORER, write
 runner = CliRunner()
 COMMANDS = ["ingest", "export", "articles", "show", "stats", "entities", "entity", "check",
             "quotes", "quote", "diff", "new", "stories", "timeline", "search", "serve", "report",
-            "claims"]
+            "claims", "batch", "load"]
 
 
 def run(*args: str | Path) -> tuple[int, str, str]:

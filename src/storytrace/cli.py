@@ -123,6 +123,97 @@ def ingest(
 
 
 @command
+def batch(
+    paths: Annotated[list[str], typer.Argument(
+        help="JSON Lines, WARC (.warc, .warc.gz), HTML or text files, directories or globs.",
+        metavar="INPUT")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the Parquet tables.")],
+    scheduler: Annotated[str | None, typer.Option(
+        help="Address of a running Dask scheduler (tcp://host:8786); "
+             "default: a local cluster.")] = None,
+    workers: Annotated[int | None, typer.Option(
+        help="Worker processes of the local cluster (default: one per core).")] = None,
+    part_size: Annotated[int, typer.Option(
+        help="Articles per partition.")] = 256,
+    date: Annotated[str | None, typer.Option(
+        help="Publication date (YYYY-MM-DD) for inputs that carry none.")] = None,
+    outlet: Annotated[str | None, typer.Option(
+        help="Outlet for inputs that name none.")] = None,
+    max_bytes: Annotated[int, typer.Option(
+        help="Refuse a single article larger than this many bytes.")] = MAX_ARTICLE_BYTES,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only print errors.")] = False,
+) -> None:
+    """Run every per-article stage over a large corpus on Dask; write Parquet tables.
+
+    Partitions already written are skipped, so an interrupted run is resumed by
+    running the same command again. Load the result with `storytrace load`.
+
+    Example:
+        storytrace batch crawl/*.warc.gz --out run1 --workers 2
+        storytrace batch news.jsonl --out run1 --scheduler tcp://10.0.0.5:8786
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn
+
+    from storytrace import batch as _batch
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, transient=True, disable=quiet) as bar:
+        task = bar.add_task("partitions", total=None)
+        articles = {"n": 0}
+
+        def tick(done: int, total: int, part: _batch.PartReport | None) -> None:
+            if part is not None:
+                articles["n"] += part.articles
+            bar.update(task, completed=done, total=total,
+                       description=f"{articles['n']} articles")
+
+        report = _batch.run(paths, out_dir, scheduler=scheduler, workers=workers,
+                            every=part_size, settings=Settings(max_article_bytes=max_bytes),
+                            date=_date(date), outlet=outlet, progress=tick)
+    for e in report.errors:
+        err.print(f"[red]error:[/red] {e}", highlight=False)
+    for part, problem in report.failed:
+        err.print(f"[red]failed:[/red] partition {part}: {problem}", highlight=False)
+    if not quiet:
+        skipped = sum(1 for r in report.done if r.skipped)
+        bad = sum(r.errors for r in report.done)
+        out.print(f"{len(report.done)} of {report.parts} partitions done ({skipped} from an "
+                  f"earlier run), {report.articles} articles, {bad} input errors, "
+                  f"{report.candidates if report.candidates is not None else 'no'} reuse "
+                  f"candidates — {out_dir}", highlight=False)
+    if report.failed or report.errors or any(r.errors for r in report.done):
+        raise typer.Exit(1)
+
+
+@command
+def load(
+    batch_dir: Annotated[Path, typer.Argument(help="Folder written by `storytrace batch`.",
+                                              metavar="DIR")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Load a batch run's Parquet tables into the store, then link the corpus.
+
+    One transaction: an interrupted load leaves the store as it was.
+
+    Example:
+        storytrace load run1 --db crawl.db
+    """
+    from storytrace import batch as _batch
+
+    with _open(db) as st:
+        report = _batch.load(batch_dir, st)
+    for e in report.errors:
+        err.print(f"[red]error:[/red] {e}", highlight=False)
+    if report.missing:
+        err.print(f"[red]missing:[/red] {len(report.missing)} partitions were not written; "
+                  "re-run `storytrace batch` to finish them", highlight=False)
+    out.print(f"added {report.added}, unchanged {report.unchanged}, "
+              f"input errors {len(report.errors)} — store {db}", highlight=False)
+    if report.missing:
+        raise typer.Exit(1)
+
+
+@command
 def export(
     db: DbOption = DEFAULT_DB,
     format: Annotated[str, typer.Option("--format", "-f", help="Only 'json' for now.")] = "json",

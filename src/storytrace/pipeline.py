@@ -96,7 +96,14 @@ def process(
             yield Processed(parsed.article, parsed.sentences(), results)
 
 
-def link(store: Any) -> None:
-    """Run the corpus stages over everything the store holds."""
+def link(store: Any, *, reuse_candidates: Any = None) -> None:
+    """Run the corpus stages over everything the store holds.
+
+    `reuse_candidates` are pairs a batch run found by its own shuffle (see
+    storytrace.batch); the reuse stage then verifies those instead of banding again.
+    """
     for stage in CORPUS_STAGES:
-        stage(store)
+        if stage is reuse.relink and reuse_candidates is not None:
+            reuse.relink(store, candidates=reuse_candidates)
+        else:
+            stage(store)

@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""Batch throughput on Dask: the whole pipeline per core against a bare parse, the
+speed-up from one worker to two, and memory per worker over a long run.
+
+    python bench/batch.py [--n 20000] [--data PATH] [--json OUT] [--limit N]
+                          [--sample 600] [--part-size 256] [--seed S]
+
+Three timed runs over the same data:
+1. the bare `nlp.pipe` parse, in this process, of the first `--sample` articles'
+   cleaned body text (warm model) — the per-core ceiling;
+2. `storytrace.batch.run_parts` over those articles with one worker, then two
+   (workers warmed: the model is loaded before the clock starts), every
+   per-article stage plus the reuse shuffle; `ratio_per_core` = one worker's
+   articles/s over the bare parse's, `speedup_2_workers` = two workers' over one's;
+3. the long run: every article (`--n` generated, 20,000 by default, or `--data`)
+   with two workers, recording each worker's resident memory after every
+   partition: `peak_rss_mb_per_worker`, and the growth from the first quarter
+   of partitions to the last (flat memory shows as growth near zero).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from _common import write_result
+from storytrace import batch, clean, nlp, synth
+from storytrace.ingest.jsonl import read_jsonl
+from storytrace.models import Article
+from storytrace.settings import Settings
+
+
+def _inputs(args: argparse.Namespace, tmp: Path) -> tuple[Path, str]:
+    if args.data is None:
+        n = args.n if args.limit is None else min(args.n, args.limit)
+        return synth.write_jsonl(tmp / "generated.jsonl", n, seed=args.seed), f"generated:{n}"
+    data = Path(args.data)
+    files = (sorted(p for p in data.iterdir() if p.suffix in (".jsonl", ".ndjson"))
+             if data.is_dir() else [data])
+    if not files:
+        raise SystemExit(f"no .jsonl files in {data}")
+    out = tmp / "data.jsonl"
+    with out.open("w", encoding="utf-8") as w:
+        k = 0
+        for f in files:
+            with f.open(encoding="utf-8") as r:
+                for line in r:
+                    if args.limit is not None and k >= args.limit:
+                        break
+                    if line.strip():
+                        w.write(line if line.endswith("\n") else line + "\n")
+                        k += 1
+    return out, str(data)
+
+
+def _head(path: Path, n: int, tmp: Path) -> Path:
+    out = tmp / "sample.jsonl"
+    with path.open(encoding="utf-8") as r, out.open("w", encoding="utf-8") as w:
+        for k, line in enumerate(r):
+            if k >= n:
+                break
+            w.write(line)
+    return out
+
+
+def _warm(client: Any) -> None:
+    """Load the model on every worker before the clock starts (the bare parse is warm too)."""
+    client.run(lambda: nlp.load() and None)
+
+
+def _timed(path: Path, out: Path, workers: int, every: int) -> dict[str, Any]:
+    c = batch.client(workers=workers)
+    try:
+        _warm(c)
+        parts, _ = batch.plan([path], every=every)
+        t0 = time.perf_counter()
+        report = batch.run_parts(parts, out, dask_client=c, retries=1)
+        seconds = time.perf_counter() - t0
+    finally:
+        cluster = c.cluster
+        c.close()
+        cluster.close()
+    if report.failed:
+        raise SystemExit(f"{len(report.failed)} partitions failed: {report.failed[0]}")
+    return {"workers": workers, "articles": report.articles, "seconds": round(seconds, 3),
+            "articles_per_s": round(report.articles / seconds, 3),
+            "words": sum(r.words for r in report.done), "reports": report.done}
+
+
+def _bare(path: Path) -> dict[str, Any]:
+    arts = [a for a in read_jsonl(path, limit=Settings().max_article_bytes)
+            if isinstance(a, Article)]
+    texts = [nlp.body_layout(clean.clean(a))[0] for a in arts]
+    model = nlp.load()
+    for _ in model.pipe(texts[:8]):
+        pass
+    t0 = time.perf_counter()
+    for _ in model.pipe(texts, batch_size=Settings().batch_size):
+        pass
+    seconds = time.perf_counter() - t0
+    return {"articles": len(texts), "seconds": round(seconds, 3),
+            "articles_per_s": round(len(texts) / seconds, 3),
+            "words": sum(len(t.split()) for t in texts)}
+
+
+def _memory(reports: list[batch.PartReport]) -> dict[str, Any]:
+    """Each worker's RSS after each of its partitions, in the order they finished."""
+    by_worker: dict[int, list[float]] = defaultdict(list)
+    for r in reports:
+        by_worker[r.worker_pid].append(r.rss_mb)
+    out = {}
+    for pid, series in by_worker.items():
+        q = max(1, len(series) // 4)
+        out[str(pid)] = {
+            "partitions": len(series),
+            "first_rss_mb": round(series[0], 1),
+            "last_rss_mb": round(series[-1], 1),
+            "peak_rss_mb": round(max(series), 1),
+            "growth_mb": round(statistics.median(series[-q:]) - statistics.median(series[:q]),
+                               1),
+            "series_mb": [round(x) for x in series],
+        }
+    return out
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="storytrace-batch-") as tmpdir:
+        tmp = Path(tmpdir)
+        data, label = _inputs(args, tmp)
+        sample = _head(data, args.sample, tmp)
+        bare = _bare(sample)
+        one = _timed(sample, tmp / "one", 1, args.part_size)
+        two = _timed(sample, tmp / "two", 2, args.part_size)
+        long = _timed(data, tmp / "long", 2, args.part_size) if not args.skip_long else None
+    ratio = one["articles_per_s"] / bare["articles_per_s"]
+    memory = _memory(long["reports"]) if long else {}
+    res: dict[str, Any] = {
+        "benchmark": "batch",
+        "data": label,
+        "n_docs": long["articles"] if long else one["articles"],
+        "seconds": round(time.perf_counter() - started, 3),
+        "metrics": {
+            "ratio_per_core": round(ratio, 4),
+            "speedup_2_workers": round(two["articles_per_s"] / one["articles_per_s"], 4),
+            "peak_rss_mb_per_worker": max((m["peak_rss_mb"] for m in memory.values()),
+                                          default=0.0),
+        },
+        "baselines": {"bare_nlp_pipe": {"articles_per_s": bare["articles_per_s"]}},
+        "details": {
+            "sample_articles": bare["articles"],
+            "sample_words": bare["words"],
+            "bare_parse": bare,
+            "one_worker": {k: v for k, v in one.items() if k != "reports"},
+            "two_workers": {k: v for k, v in two.items() if k != "reports"},
+            "long_run": ({k: v for k, v in long.items() if k != "reports"} | {
+                "memory_per_worker": memory,
+                "max_growth_mb": max((m["growth_mb"] for m in memory.values()), default=0.0),
+            }) if long else None,
+            "part_size": args.part_size,
+        },
+    }
+    return res
+
+
+def show(res: dict[str, Any]) -> None:
+    m, d = res["metrics"], res["details"]
+    print(f"batch benchmark: {res['data']}; timed sample {d['sample_articles']} articles "
+          f"({d['sample_words']:,} words), partitions of {d['part_size']}")
+    print(f"{'system':<44}{'articles/s':>12}{'seconds':>10}")
+    for name, r in (("bare nlp.pipe, 1 process (same text)", d["bare_parse"]),
+                    ("storytrace batch, 1 worker", d["one_worker"]),
+                    ("storytrace batch, 2 workers", d["two_workers"])):
+        print(f"{name:<44}{r['articles_per_s']:>12.2f}{r['seconds']:>10.1f}")
+    print(f"{'ratio per core (1 worker / bare parse)':<44}{m['ratio_per_core']:>12.3f}")
+    print(f"{'speed-up, 1 -> 2 workers':<44}{m['speedup_2_workers']:>12.3f}")
+    long = d["long_run"]
+    if long:
+        print(f"long run: {long['articles']} articles in {long['seconds']:.0f} s "
+              f"({long['articles_per_s']:.2f}/s) on 2 workers")
+        for pid, mem in long["memory_per_worker"].items():
+            print(f"  worker {pid}: {mem['partitions']} partitions, RSS first "
+                  f"{mem['first_rss_mb']:.0f} MB, last {mem['last_rss_mb']:.0f} MB, peak "
+                  f"{mem['peak_rss_mb']:.0f} MB, growth first->last quarter "
+                  f"{mem['growth_mb']:+.0f} MB")
+    print(f"total {res['seconds']:.1f} s (including data generation and cluster start)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    ap.add_argument("--n", type=int, default=20000, help="articles to generate (no --data)")
+    ap.add_argument("--data", help="a JSONL file of articles, or a folder of them")
+    ap.add_argument("--json", dest="json_out", type=Path, help="write the result here")
+    ap.add_argument("--limit", type=int, help="use at most N articles")
+    ap.add_argument("--sample", type=int, default=600,
+                    help="articles in the timed 1- and 2-worker runs and the bare parse")
+    ap.add_argument("--part-size", type=int, default=batch.PART_ARTICLES)
+    ap.add_argument("--seed", type=int, default=0, help="seed of the generated corpus")
+    ap.add_argument("--skip-long", action="store_true", help="only the timed sample runs")
+    args = ap.parse_args(argv)
+    res = run(args)
+    show(res)
+    write_result(res, args.json_out, __file__, argv)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

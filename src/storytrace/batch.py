@@ -1,0 +1,493 @@
+"""Corpus-scale runs on Dask: every per-article stage on the workers, results as
+Parquet tables shaped like the store's, corpus steps as engine operations.
+
+    parts = plan(inputs)                      # slices of files, cheap, on the client
+    report = run(parts, out)                  # one task per part, on any Dask cluster
+    load(out, corpus)                         # the tables into a store, then the corpus stages
+
+A part is a few hundred articles: a JSON Lines byte range, a run of WARC
+records from an offset, or a group of small files. Each task writes its part's
+tables to a temporary folder and renames it into place, so a part is either
+complete or absent; a re-run skips the parts already written. Reuse
+candidates come from a shuffle of MinHash band keys across all parts, never
+from gathering the corpus on one process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import resource
+import shutil
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from storytrace import pipeline, reuse
+from storytrace.errors import InputError, StorytraceError
+from storytrace.ingest import _is_single_json, _read_file, expand
+from storytrace.ingest.decode import read_head
+from storytrace.ingest.jsonl import is_jsonl, line_spans, read_jsonl
+from storytrace.ingest.warc import is_warc, read_warc, record_offsets
+from storytrace.models import Article, Paragraph
+from storytrace.settings import Settings
+
+# Articles per part: enough to keep nlp.pipe's batches full and task overhead
+# small, few enough that a retried part costs seconds and a worker's memory
+# holds one part's parses.
+PART_ARTICLES = 256
+PARTS = "parts"
+CORPUS = "corpus"
+MANIFEST = "manifest.json"
+TABLES = ("articles", "paragraphs", "sentences", "stage_results", "errors", "buckets")
+
+
+class BatchError(StorytraceError):
+    """A batch run or load that cannot go on (no inputs, not a batch folder)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One slice of the inputs, named by what it reads so a re-run finds it done."""
+
+    id: str
+    kind: str  # "jsonl" (byte span), "warc" (records from an offset) or "files"
+    paths: tuple[str, ...]
+    start: int = 0
+    end: int | None = None
+    first_line: int = 1
+    count: int | None = None
+
+
+def _part(kind: str, paths: tuple[str, ...], start: int = 0, end: int | None = None,
+          first_line: int = 1, count: int | None = None) -> Part:
+    """A part named by its files (path, size, mtime) and its slice of them: a
+    changed input gets new parts, an unchanged one is found done."""
+    h = hashlib.sha256()
+    for p in paths:
+        st = os.stat(p)
+        h.update(f"{os.path.abspath(p)}\x1f{st.st_size}\x1f{st.st_mtime_ns}\x1e".encode())
+    h.update(f"{kind}|{start}|{end}|{first_line}|{count}".encode())
+    return Part(h.hexdigest()[:16], kind, paths, start, end, first_line, count)
+
+
+@dataclass(slots=True)
+class PartReport:
+    """What one task did, and the memory of the worker that ran it."""
+
+    part: str
+    articles: int = 0
+    words: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    worker_pid: int = 0
+    rss_mb: float = 0.0
+    peak_rss_mb: float = 0.0
+    skipped: bool = False
+
+
+@dataclass(slots=True)
+class BatchReport:
+    parts: int = 0
+    done: list[PartReport] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (part, error)
+    errors: list[InputError] = field(default_factory=list)  # planning errors
+    candidates: int | None = None  # reuse candidate pairs, when every part is done
+
+    @property
+    def articles(self) -> int:
+        return sum(r.articles for r in self.done)
+
+
+def plan(inputs: Iterable[str | Path], *, every: int = PART_ARTICLES,
+         settings: Settings | None = None) -> tuple[list[Part], list[InputError]]:
+    """Cut inputs into parts of about `every` articles: big JSON Lines files at
+    line starts, WARC files at record offsets, small files in groups."""
+    settings = settings or Settings()
+    parts: list[Part] = []
+    errors: list[InputError] = []
+    group: list[str] = []
+    for item in expand(inputs):
+        if isinstance(item, InputError):
+            errors.append(item)
+            continue
+        if isinstance(item, str):
+            errors.append(InputError(item, "batch reads files; fetch URLs with `ingest`"))
+            continue
+        try:
+            head = read_head(item)
+        except InputError as e:
+            errors.append(e)
+            continue
+        if is_warc(item, head):
+            try:
+                offsets = record_offsets(item, every)
+            except Exception as e:  # warcio raises several kinds on a broken archive
+                errors.append(InputError(str(item), f"unreadable WARC ({e})"))
+                continue
+            if not offsets:
+                errors.append(InputError(str(item), "WARC archive with no HTML response records"))
+            parts += [_part("warc", (str(item),), start=o, count=n) for o, n in offsets]
+            continue
+        text_head = head.decode("utf-8", "replace")
+        if head.strip() and is_jsonl(text_head) and not _is_single_json(item, text_head, settings):
+            parts += [_part("jsonl", (str(item),), start=s, end=e, first_line=n)
+                      for s, e, n in line_spans(item, every)]
+            continue
+        group.append(str(item))
+        if len(group) == every:
+            parts.append(_part("files", tuple(group)))
+            group = []
+    if group:
+        parts.append(_part("files", tuple(group)))
+    return parts, errors
+
+
+def read_part(part: Part, settings: Settings, date: dt.date | None = None,
+              outlet: str | None = None) -> Iterator[Article | InputError]:
+    """The articles of one part, in input order, with errors in between."""
+    if part.kind == "jsonl":
+        yield from read_jsonl(Path(part.paths[0]), default_date=date, default_outlet=outlet,
+                              limit=settings.max_article_bytes,
+                              span=(part.start, part.end, part.first_line))
+    elif part.kind == "warc":
+        yield from read_warc(Path(part.paths[0]), default_date=date, default_outlet=outlet,
+                             limit=settings.max_article_bytes, offset=part.start,
+                             count=part.count)
+    else:
+        for p in part.paths:
+            try:
+                for item in _read_file(Path(p), settings, date, outlet):
+                    if isinstance(item, (Article, InputError)):
+                        yield item
+            except InputError as e:
+                yield e
+
+
+# Parquet schemas, column for column the store's tables (JSON columns as text).
+def _schemas() -> dict[str, Any]:
+    import pyarrow as pa
+
+    s, i = pa.string(), pa.int64()
+    return {
+        "articles": pa.schema([("id", s), ("source", s), ("path", s), ("url", s),
+                               ("published", s), ("outlet", s), ("title", s),
+                               ("contributors", s), ("format", s), ("encoding", s),
+                               ("meta", s), ("seq", i)]),
+        "paragraphs": pa.schema([("article_id", s), ("idx", i), ("line", i), ("kind", s),
+                                 ("text", s), ("meta", s)]),
+        "sentences": pa.schema([("article_id", s), ("para_idx", i), ("start", i), ("end", i)]),
+        "stage_results": pa.schema([("article_id", s), ("stage", s), ("data", s)]),
+        "errors": pa.schema([("source", s), ("problem", s)]),
+        "buckets": pa.schema([("key", pa.uint64()), ("order", s), ("article_id", s),
+                              ("para", pa.int32())]),
+    }
+
+
+def run_part(part: Part, out: str, settings: Settings | None = None,
+             date: dt.date | None = None, outlet: str | None = None) -> PartReport:
+    """Read, clean, parse and run every per-article stage over one part; write its
+    tables. Runs on a worker; the spaCy model is loaded once per worker process."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    settings = settings or Settings()
+    started = time.perf_counter()
+    report = PartReport(part.id, worker_pid=os.getpid())
+    final = Path(out) / PARTS / part.id
+    if (final / "_SUCCESS").exists():
+        report.skipped = True
+        return report
+    rows: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES if t != "buckets"}
+    articles: list[Article] = []
+    seen: set[str] = set()
+    for item in read_part(part, settings, date, outlet):
+        if isinstance(item, InputError):
+            rows["errors"].append({"source": item.source, "problem": item.problem})
+        elif item.id not in seen:
+            seen.add(item.id)
+            articles.append(item)
+    done: list[tuple[Article, list[tuple[int, int, int]]]] = []
+    for seq, p in enumerate(pipeline.process(articles, batch_size=settings.batch_size)):
+        a = p.article
+        done.append((a, p.sentences))
+        report.words += sum(len(x.text.split()) for x in a.body)
+        rows["articles"].append({
+            "id": a.id, "source": a.source, "path": a.path, "url": a.url,
+            "published": a.published.isoformat() if a.published else None,
+            "outlet": a.outlet, "title": a.title,
+            "contributors": json.dumps(list(a.contributors)), "format": a.format,
+            "encoding": a.encoding, "meta": json.dumps(dict(a.meta)), "seq": seq})
+        rows["paragraphs"] += [{"article_id": a.id, "idx": x.index, "line": x.line,
+                                "kind": x.kind, "text": x.text, "meta": json.dumps(dict(x.meta))}
+                               for x in a.paragraphs]
+        rows["sentences"] += [{"article_id": a.id, "para_idx": q, "start": s, "end": e}
+                              for q, s, e in p.sentences]
+        rows["stage_results"] += [{"article_id": a.id, "stage": k, "data": json.dumps(v)}
+                                  for k, v in p.results.items()]
+    schemas = _schemas()
+    tmp = Path(out) / PARTS / f".tmp-{part.id}-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir(parents=True)
+    try:
+        for name, table_rows in rows.items():
+            pq.write_table(pa.Table.from_pylist(table_rows, schema=schemas[name]),
+                           tmp / f"{name}.parquet")
+        pq.write_table(pa.table(reuse.bucket_rows(done), schema=schemas["buckets"]),
+                       tmp / "buckets.parquet")
+        (tmp / "_SUCCESS").write_text(json.dumps({"part": asdict(part)}))
+        if final.exists():  # an earlier attempt died after its rename began
+            shutil.rmtree(final)
+        tmp.rename(final)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    report.articles = len(done)
+    report.errors = len(rows["errors"])
+    report.seconds = time.perf_counter() - started
+    report.rss_mb = _rss_mb()
+    report.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return report
+
+
+def _rss_mb() -> float:
+    import psutil
+
+    return float(psutil.Process().memory_info().rss) / 2**20
+
+
+def client(scheduler: str | None = None, workers: int | None = None) -> Any:
+    """A Dask client: the cluster at `scheduler`, else a local one of `workers`
+    single-threaded processes (spaCy holds the GIL; processes, not threads)."""
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        return Client(scheduler)  # type: ignore[no-untyped-call]
+    cluster = LocalCluster(  # type: ignore[no-untyped-call]
+        n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+        dashboard_address=":0", scheduler_kwargs={"dashboard": False}, silence_logs=40)
+    return Client(cluster)  # type: ignore[no-untyped-call]
+
+
+def run(inputs: Sequence[str | Path], out: str | Path, *, every: int = PART_ARTICLES,
+        settings: Settings | None = None, **options: Any) -> BatchReport:
+    """Plan the inputs into parts and run them (see `run_parts` for the options)."""
+    settings = settings or Settings()
+    parts, errors = plan(inputs, every=every, settings=settings)
+    if not parts:
+        raise BatchError(f"{', '.join(map(str, inputs))}: no articles to read"
+                         + (f" ({errors[0]})" if errors else ""))
+    report = run_parts(parts, out, settings=settings, **options)
+    report.errors[:0] = errors
+    _write_manifest(Path(out), inputs, parts, report)
+    return report
+
+
+def run_parts(parts: list[Part], out: str | Path, *, scheduler: str | None = None,
+              workers: int | None = None, settings: Settings | None = None,
+              date: dt.date | None = None, outlet: str | None = None, retries: int = 2,
+              progress: Callable[[int, int, PartReport | None], None] | None = None,
+              dask_client: Any = None) -> BatchReport:
+    """Run the per-article stages over every part not yet written, then the
+    corpus steps; a part that still fails after `retries` is reported, never dropped."""
+    from distributed import as_completed
+
+    settings = settings or Settings()
+    out = Path(out)
+    report = BatchReport(parts=len(parts))
+    (out / PARTS).mkdir(parents=True, exist_ok=True)
+    todo = []
+    for p in parts:
+        if (out / PARTS / p.id / "_SUCCESS").exists():
+            report.done.append(PartReport(p.id, skipped=True))
+        else:
+            todo.append(p)
+    if progress:
+        progress(len(report.done), len(parts), None)
+    own = dask_client is None
+    c = client(scheduler, workers) if own else dask_client
+    try:
+        futures = {c.submit(run_part, p, str(out), settings, date, outlet, retries=retries,
+                            pure=False, key=f"part-{p.id}-{uuid.uuid4().hex[:6]}"): p
+                   for p in todo}
+        for fut in as_completed(futures):  # type: ignore[no-untyped-call]
+            try:
+                r = fut.result()
+            except Exception as e:
+                report.failed.append((futures[fut].id, f"{type(e).__name__}: {e}"))
+                continue
+            report.done.append(r)
+            if progress:
+                progress(len(report.done), len(parts), r)
+        if not report.failed:
+            report.candidates = reuse_candidates(out, [p.id for p in parts])
+    finally:
+        if own:
+            cluster = c.cluster
+            c.close()
+            if cluster is not None:
+                cluster.close()
+    _write_manifest(out, [], parts, report)
+    return report
+
+
+def _links(rows: Any) -> Any:
+    import pandas as pd
+
+    return pd.DataFrame(reuse.bucket_links(rows)) if len(rows) else _links_meta()
+
+
+def _best(links: Any) -> Any:
+    import pandas as pd
+
+    return pd.DataFrame(reuse.top_candidates(links)) if len(links) else _best_meta()
+
+
+def _links_meta() -> Any:
+    import pandas as pd
+
+    return pd.DataFrame({"to_article": pd.Series(dtype=object),
+                         "to_para": pd.Series(dtype="int32"),
+                         "from_order": pd.Series(dtype=object),
+                         "from_article": pd.Series(dtype=object),
+                         "from_para": pd.Series(dtype="int32"),
+                         "count": pd.Series(dtype="int64")})
+
+
+def _best_meta() -> Any:
+    import pandas as pd
+
+    return pd.DataFrame({"to_article": pd.Series(dtype=object),
+                         "to_para": pd.Series(dtype="int32"),
+                         "from_article": pd.Series(dtype=object),
+                         "from_para": pd.Series(dtype="int32"),
+                         "hits": pd.Series(dtype="int64"),
+                         "rank": pd.Series(dtype="int32")})
+
+
+def reuse_candidates(out: Path, part_ids: list[str]) -> int:
+    """Reuse candidate pairs as engine operations: shuffle the parts' bucket rows
+    on the band key, link within buckets, sum per pair over partitions, shuffle on
+    the later paragraph's article and keep each paragraph's best."""
+    import dask.dataframe as dd
+
+    files = [str(out / PARTS / p / "buckets.parquet") for p in part_ids]
+    rows = dd.read_parquet(files)
+    links = rows.shuffle("key").map_partitions(_links, meta=_links_meta())
+    pairs = links.groupby(list(reuse.PAIR_COLUMNS)).agg({"count": "sum"},
+                                                        split_out=rows.npartitions)
+    best = pairs.reset_index().shuffle("to_article").map_partitions(_best, meta=_best_meta())
+    target = out / CORPUS / "reuse_candidates"
+    if target.exists():
+        shutil.rmtree(target)
+    import pyarrow as pa
+
+    best.to_parquet(str(target), write_index=False, schema=pa.schema([
+        ("to_article", pa.string()), ("to_para", pa.int32()), ("from_article", pa.string()),
+        ("from_para", pa.int32()), ("hits", pa.int64()), ("rank", pa.int32())]))
+    return len(dd.read_parquet(str(target)))
+
+
+def _write_manifest(out: Path, inputs: Sequence[str | Path], parts: list[Part],
+                    report: BatchReport) -> None:
+    done = {r.part for r in report.done}
+    old = out / MANIFEST
+    if not inputs and old.exists():  # run_parts alone: keep the inputs run() recorded
+        inputs = json.loads(old.read_text()).get("inputs", [])
+    manifest = {
+        "inputs": [str(i) for i in inputs],
+        "parts": [{**asdict(p), "done": p.id in done} for p in parts],
+        "failed": [{"part": p, "error": e} for p, e in report.failed],
+        "errors": [{"source": e.source, "problem": e.problem} for e in report.errors],
+        "reuse_candidates": report.candidates,
+        "written": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+    tmp = out / f".{MANIFEST}.tmp"
+    tmp.write_text(json.dumps(manifest, indent=1))
+    tmp.replace(out / MANIFEST)
+
+
+@dataclass(slots=True)
+class LoadReport:
+    added: int = 0
+    unchanged: int = 0
+    errors: list[InputError] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # parts planned but not written
+
+
+def part_articles(folder: Path) -> Iterator[tuple[Article, list[tuple[int, int, int]],
+                                                  dict[str, Any]]]:
+    """Each article of a written part with its sentences and stage results."""
+    import pyarrow.parquet as pq
+
+    def grouped(name: str) -> dict[str, list[dict[str, Any]]]:
+        out: dict[str, list[dict[str, Any]]] = {}
+        for r in pq.read_table(folder / f"{name}.parquet").to_pylist():
+            out.setdefault(r["article_id"], []).append(r)
+        return out
+
+    paras, sents, results = grouped("paragraphs"), grouped("sentences"), grouped("stage_results")
+    for r in sorted(pq.read_table(folder / "articles.parquet").to_pylist(),
+                    key=lambda r: r["seq"]):
+        a = Article(
+            id=r["id"], source=r["source"],
+            published=dt.date.fromisoformat(r["published"]) if r["published"] else None,
+            paragraphs=tuple(Paragraph(index=p["idx"], line=p["line"], text=p["text"],
+                                       kind=p["kind"], meta=json.loads(p["meta"]))
+                             for p in sorted(paras.get(r["id"], []), key=lambda p: p["idx"])),
+            outlet=r["outlet"], title=r["title"], url=r["url"], path=r["path"],
+            contributors=tuple(json.loads(r["contributors"])), format=r["format"],
+            encoding=r["encoding"], meta=json.loads(r["meta"]))
+        yield (a, [(s["para_idx"], s["start"], s["end"]) for s in sents.get(r["id"], [])],
+               {s["stage"]: json.loads(s["data"]) for s in results.get(r["id"], [])})
+
+
+def load(out: str | Path, corpus: Any) -> LoadReport:
+    """A batch folder's tables into the store, then the corpus stages, in one
+    transaction: an interrupted load leaves the store as it was."""
+    import pyarrow.parquet as pq
+
+    out = Path(out)
+    manifest_path = out / MANIFEST
+    if not manifest_path.is_file():
+        raise BatchError(f"{out}: not a batch folder (no {MANIFEST}; run `storytrace batch`)")
+    manifest = json.loads(manifest_path.read_text())
+    report = LoadReport()
+    store = corpus.store
+    cands = None
+    target = out / CORPUS / "reuse_candidates"
+    if target.exists() and manifest.get("reuse_candidates") is not None:
+        table = pq.read_table(target)
+        cands = {c: table[c].to_numpy(zero_copy_only=False) for c in table.column_names}
+    with store.transaction():
+        fresh = store.stats()["articles"] == 0
+        run_id = store.start_run([str(out)])
+        for p in manifest["parts"]:
+            folder = out / PARTS / p["id"]
+            if not (folder / "_SUCCESS").exists():
+                report.missing.append(p["id"])
+                continue
+            for e in pq.read_table(folder / "errors.parquet").to_pylist():
+                report.errors.append(InputError(e["source"], e["problem"]))
+            for a, sentences, results in part_articles(folder):
+                if store.add_article(a, sentences, run_id, results):
+                    report.added += 1
+                else:
+                    report.unchanged += 1
+        if report.added:
+            # the batch's candidates cover exactly its own articles: into a store that held
+            # others, or with parts missing or repeated, reuse bands the store itself
+            whole = fresh and not report.missing and not report.unchanged
+            pipeline.link(store, reuse_candidates=cands if whole else None)
+        store.finish_run(run_id, added=report.added, unchanged=report.unchanged,
+                         errors=len(report.errors))
+    return report
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)

@@ -1,0 +1,119 @@
+"""The batch pipeline on a local Dask cluster gives what a single-process ingest gives."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+import storytrace
+from storytrace import batch
+from storytrace.cli import app
+from storytrace.export import export
+from tests.conftest import SAMPLE, write
+
+pytestmark = pytest.mark.nlp
+
+@pytest.fixture(scope="module")
+def dask_client() -> Iterator[Any]:
+    c = batch.client(workers=2)
+    yield c
+    cluster = c.cluster
+    c.close()
+    cluster.close()
+
+
+def _single(paths: list[Path], db: Path) -> dict[str, Any]:
+    with storytrace.open(db) as st:
+        st.ingest(paths)
+        return export(st.store)
+
+
+def _batched(paths: list[Path], tmp: Path, client: Any, every: int = 256) -> dict[str, Any]:
+    report = batch.run(paths, tmp / "out", every=every, dask_client=client)
+    assert not report.failed and report.candidates is not None
+    with storytrace.open(tmp / "batch.db") as st:
+        loaded = batch.load(tmp / "out", st)
+        assert loaded.added == report.articles and not loaded.missing
+        return export(st.store)
+
+
+def test_batch_equals_single_process_on_the_sample(tmp_path: Path, dask_client: Any) -> None:
+    expected = _single([SAMPLE], tmp_path / "single.db")
+    got = _batched([SAMPLE], tmp_path, dask_client)
+    assert len(got["articles"]) == len(expected["articles"]) == 10
+    assert got == expected
+
+
+def test_batch_equals_single_process_on_the_seeds(tmp_path: Path, seeds_dir: Path,
+                                                  dask_client: Any) -> None:
+    expected = _single([seeds_dir], tmp_path / "single.db")
+    got = _batched([seeds_dir], tmp_path, dask_client)
+    assert got["reuse"] and got == expected
+
+
+def test_reuse_candidates_do_not_depend_on_partitions(tmp_path: Path, dask_client: Any) -> None:
+    """Parts of one article each: the shuffle still finds every recycled paragraph."""
+    expected = _single([SAMPLE], tmp_path / "single.db")
+    got = _batched([SAMPLE], tmp_path, dask_client, every=1)
+    assert got["reuse"] == expected["reuse"]
+    assert [a["paragraphs"] for a in got["articles"]] == [
+        a["paragraphs"] for a in expected["articles"]]
+
+
+def test_rerun_skips_done_parts_and_failed_parts_are_reported(tmp_path: Path,
+                                                             dask_client: Any) -> None:
+    def line(i: int) -> str:
+        return json.dumps({"id": f"m{i}", "published": f"2025-02-0{i + 1}", "text":
+                           f"The ferry board met for meeting number {i} and agreed on the "
+                           "summer timetable."}) + "\n"
+
+    write(tmp_path / "in" / "a.jsonl", line(0) + line(1))
+    write(tmp_path / "in" / "b.jsonl", line(2))
+    parts, errors = batch.plan([tmp_path / "in"], every=1)
+    assert [p.kind for p in parts] == ["jsonl"] * 3 and not errors
+    out = tmp_path / "out"
+    (tmp_path / "in" / "b.jsonl").unlink()  # vanishes between planning and running
+    report = batch.run_parts(parts, out, dask_client=dask_client, retries=1)
+    assert len(report.done) == 2 and [p for p, _ in report.failed] == [parts[2].id]
+    assert "FileNotFoundError" in report.failed[0][1]
+    assert report.candidates is None  # no corpus step over an incomplete corpus
+    with storytrace.open(tmp_path / "s.db") as st:
+        loaded = batch.load(out, st)
+        assert loaded.added == 2 and loaded.missing == [parts[2].id]
+    again = batch.run_parts(parts[:2], out, dask_client=dask_client)
+    assert all(r.skipped for r in again.done) and again.candidates is not None
+
+
+def test_load_refuses_a_folder_that_is_not_a_batch(tmp_path: Path) -> None:
+    with storytrace.open(tmp_path / "s.db") as st, pytest.raises(batch.BatchError,
+                                                                 match="not a batch folder"):
+        batch.load(tmp_path, st)
+
+
+def test_cli_batch_and_load(tmp_path: Path) -> None:
+    runner = CliRunner()
+    src = tmp_path / "in"
+    shutil.copytree(SAMPLE, src)
+    jl = src / "more.jsonl"
+    with gzip.open(tmp_path / "unused.gz", "wt") as f:  # not an article file: not picked up
+        f.write("x")
+    jl.write_text(json.dumps({"id": "x1", "published": "2025-06-01", "text":
+                              "The island ferry resumed its evening sailings on Sunday."}) + "\n"
+                  + "{not json\n")
+    r = runner.invoke(app, ["batch", str(src), "--out", str(tmp_path / "out"),
+                            "--workers", "1"])
+    assert r.exit_code == 1, r.stderr  # one bad line: reported, the rest done
+    assert "11 articles, 1 input errors" in r.stdout
+    r = runner.invoke(app, ["load", str(tmp_path / "out"), "--db", str(tmp_path / "s.db")])
+    assert r.exit_code == 0, r.stderr
+    assert "added 11" in r.stdout and "input errors 1" in r.stdout
+    assert f"{jl}:2: malformed JSON" in r.stderr
+    r = runner.invoke(app, ["batch", str(tmp_path / "nothing"), "--out", str(tmp_path / "o2")])
+    assert r.exit_code == 2 and "no such file or directory" in r.stderr

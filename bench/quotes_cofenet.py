@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Quotes on PolNeAR, CofeNet protocol: source, cue and content spans, exact token match.
 
-    python bench/quotes_cofenet.py [--data PATH] [--json OUT] [--limit N]
+    python bench/quotes_cofenet.py [--data PATH] [--json OUT] [--limit N] [--errors OUT]
 
 `--data` is a CofeNet JSON-lines file (`tokens`, `labels` in BIO over
 source/cue/content, `id` = `<file>_<annotator>`), or a folder of them (every
@@ -15,7 +15,8 @@ headline; line breaks inside a paragraph are lost, and an attribution line
 such as "— Jane Doe" may open the next sequence), and each becomes one
 paragraph of an `Article`, its text rebuilt from the Penn
 Treebank tokens (`` and '' become “ and ”, ` and ' become ‘ and ’, -- becomes
-—, no space before closing punctuation and clitics). An article annotated by
+—, no space before closing punctuation and clitics; a '' that opens a quotation,
+where the tokenizer misread a straight quote, becomes “). An article annotated by
 several people appears once per annotator: it is run once and scored against
 each annotator's labels, as CofeNet scores every sequence of the file.
 
@@ -202,16 +203,41 @@ def detokenize(tokens: Sequence[str]) -> tuple[str, list[tuple[int, int]]]:
     parts: list[str] = []
     offs: list[tuple[int, int]] = []
     pos = 0
+    openers = _misread_openers(tokens)
     for i, tok in enumerate(tokens):
-        text = PTB.get(tok, tok)
-        if i and not (tok in NO_SPACE_BEFORE or CLITIC.match(tok)
-                      or tokens[i - 1] in NO_SPACE_AFTER):
+        text = "“" if i in openers else PTB.get(tok, tok)
+        if i and not ((tok in NO_SPACE_BEFORE and i not in openers) or CLITIC.match(tok)
+                      or tokens[i - 1] in NO_SPACE_AFTER or i - 1 in openers):
             parts.append(" ")
             pos += 1
         parts.append(text)
         offs.append((pos, pos + len(text)))
         pos += len(text)
     return "".join(parts), offs
+
+
+def _misread_openers(tokens: Sequence[str]) -> set[int]:
+    """Closing-mark tokens ('') that open a quotation: the Treebank tokenizer guessed
+    wrong on a straight quote. One is an opener when no quotation is open, a word
+    follows it, and another '' closes it later in the sequence.
+
+    >>> sorted(_misread_openers(["He", "said", ",", "''", "Yes", ".", "''"]))
+    [3]
+    """
+    out: set[int] = set()
+    open_ = False
+    for i, tok in enumerate(tokens):
+        if tok == "``":
+            open_ = True
+        elif tok == "''":
+            if open_:
+                open_ = False
+            elif (i + 1 < len(tokens) and tokens[i + 1][:1].isalnum()
+                  and "''" in tokens[i + 1:]
+                  and "``" not in tokens[i + 1:tokens.index("''", i + 1)]):
+                out.add(i)
+                open_ = True
+    return out
 
 
 @dataclass
@@ -429,6 +455,27 @@ def run_textacy(arts: list[tuple[Article, list[list[tuple[int, int]]]]]
                  "textacy_docs_per_paragraph": fallback}
 
 
+# --------------------------------------------------------------------------- errors
+
+def write_errors(out: Path, built: list[tuple[Article, Any]], docs: list[Document],
+                 first: dict[str, str], preds: dict[str, Claims]) -> None:
+    """Our missed and false spans per role and sequence, with their words (JSONL)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8") as f:
+        for (art, _), d in zip(built, docs, strict=True):
+            claims = preds.get(first[art.id], {})
+            for k, (toks, gold) in enumerate(zip(d.tokens, d.labels, strict=True)):
+                g, p = spans(gold), spans(tag(len(toks), claims.get(k, [])))
+                for role in ROLES:
+                    gs, ps = g.get(role, []), p.get(role, [])
+                    miss = [" ".join(toks[a:b]) for a, b in gs if (a, b) not in ps]
+                    false = [" ".join(toks[a:b]) for a, b in ps if (a, b) not in gs]
+                    if miss or false:
+                        f.write(json.dumps({"doc": d.id, "seq": k, "role": role, "miss": miss,
+                                            "false": false, "text": " ".join(toks)},
+                                           ensure_ascii=False) + "\n")
+
+
 # --------------------------------------------------------------------------- run
 
 def _shown(path: Path) -> str:
@@ -467,6 +514,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 c += score_sequence(gold, tag(len(toks), claims.get(k, [])))
         results[name] = metrics(c)
         results[name][1].update({f"count.{k}": v for k, v in sorted(c.items())})
+    if args.errors:
+        write_errors(args.errors, built, docs, first, ours)
     main, figs = results["storytrace"]
     return {
         "benchmark": "quotes_cofenet",
@@ -525,6 +574,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="a CofeNet JSON-lines file (tokens, labels, id), or a folder of them")
     ap.add_argument("--json", dest="json_out", type=Path, help="write the result here")
     ap.add_argument("--limit", type=int, help="use at most N documents (ids)")
+    ap.add_argument("--errors", type=Path,
+                    help="write our missed and false spans per role here (JSONL); it holds "
+                         "benchmark text, so keep it out of the repository")
     args = ap.parse_args(argv)
     res = run(args)
     show(res)

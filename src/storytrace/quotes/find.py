@@ -15,6 +15,7 @@ from typing import Any
 from storytrace.entities.recognize import ArticleEntities, LocalEntity
 from storytrace.gazetteer import data_lines
 from storytrace.nlp import PARAGRAPH_JOINER, ParsedArticle, body_layout
+from storytrace.quotes.cue import cue_span
 
 # A quoted span of at most this many words, with no verb and title case, is a
 # title or a name in quotation marks, not speech.
@@ -262,7 +263,7 @@ def find(parsed: ParsedArticle, ents: ArticleEntities) -> ArticleQuotes:
     """Quotations of one article with their local attribution (see `link` for the corpus)."""
     if parsed.doc is None or not parsed.article.body:
         return ArticleQuotes()
-    from storytrace.quotes.report import reports  # it builds on this module's helpers
+    from storytrace.quotes.report import headline, reports  # they build on this module
 
     d = _Doc(parsed)
     people = _mentions(ents, d.base, ("PERSON", "ORG"))
@@ -300,8 +301,8 @@ def find(parsed: ParsedArticle, ents: ArticleEntities) -> ArticleQuotes:
             _introduced(d, q, ds, spans, people, venues, published)
     _carry(out, parsed)
     kept = [(q, i in conts) for i, q in enumerate(out) if not _scare(q) or i in conts]
-    quotes = _merge(kept)
-    reported = reports(d, spans, people)
+    quotes = _merge(kept, texts)
+    reported = headline(parsed.article.paragraphs) + reports(d, spans, people)
     _within(quotes, reported)
     return ArticleQuotes(quotes, _venue_statements(d, spans, venues), reported)
 
@@ -397,31 +398,68 @@ def _introduced(d: _Doc, q: LocalQuote, ds: int, spans: list[tuple[int, int]],
                 people: list[tuple[int, int, LocalEntity, str]],
                 venues: list[tuple[int, int, LocalEntity, str]],
                 published: dt.date | None) -> None:
-    """A paragraph that only quotes, after one whose last sentence says who spoke:
-    'Tom ... raved about her new film to the Associated Press.' / '"I love ..."'."""
+    """A quotation that makes a sentence of its own, after one that says who spoke:
+    'Tom ... raved about her new film to the Associated Press.' / '"I love ..."', or
+    'The plan may wait, Smith said. "The other factor is ..."' in one paragraph.
+
+    Without a speech verb there, a person who is the subject of that sentence
+    speaks ('Smith, the mayor, took the stage. "We won."'), rather than the speaker
+    of a quotation further back.
+    """
     _, s0, _ = d.sentence(ds)
     base = d.base[q.para]
-    if s0 != base or d.text[s0:ds].strip(" “\"") or base < 2:
+    if d.text[s0:ds].strip(" “\"") or base < 2:
         return
-    # The last sentence of the paragraph before (spaCy may run it into this one).
-    _, p0, p1 = d.sentence(base - len(PARAGRAPH_JOINER) - 1)
-    if p1 > base:
-        return
+    if s0 == base:
+        # The last sentence of the paragraph before (spaCy may run it into this one).
+        _, p0, p1 = d.sentence(base - len(PARAGRAPH_JOINER) - 1)
+        if p1 > base:
+            return
+    else:
+        _, p0, p1 = d.sentence(s0 - 1)
+        p1 = min(p1, s0)
+        if p0 < base or p0 >= p1:
+            return
     outside = _outside(d, p0, p1, spans)
     cue = _cue(outside, p1)
     if cue is None:
+        opened = s0 != base or d.text[p0:p1].rstrip().endswith(":")
+        subj = _person_subject(outside, people) if opened else None
+        if subj is not None:
+            _speaker(d, q, subj, people, outside)
         return
     subj = _subject(cue, outside)
+    if subj is not None and s0 != base and subj.pos_ == "PRON" and any(
+            base <= s < ds for s, _ in spans):
+        return  # '"…," Obama said. He did not say more. "…"': the quote before speaks on
     if subj is not None:
         _speaker(d, q, subj, people, outside)
         q.cue = cue.lemma_
-        q.cue_span = _cue_span(d, cue, base)
+        q.cue_span = cue_span(d, cue, base)
     via = _venue(d, outside, venues, cue)
     if via is not None and q.via is None:
         q.via, q.via_text = via
 
 
-def _merge(quotes: list[tuple[LocalQuote, bool]]) -> list[LocalQuote]:
+def _person_subject(outside: list[Any], people: list[tuple[int, int, LocalEntity, str]]) -> Any:
+    """The subject of the main verb of these words when it names a person or is "he"
+    or "she": who a quotation with no cue is most likely by."""
+    allowed = {t.i for t in outside}
+    # The main verbs of these words: a parse may run their sentence on into another.
+    roots = [t for t in outside if t.pos_ in ("VERB", "AUX")
+             and (t.dep_ == "ROOT" or t.head.i not in allowed)]
+    for root in roots:
+        for c in root.children:
+            if c.dep_ != "nsubj" or c.i not in allowed:
+                continue
+            if c.lower_ in ("he", "she"):
+                return c
+            if any(m[0] <= c.idx < m[1] and m[2].type == "PERSON" for m in people):
+                return c
+    return None
+
+
+def _merge(quotes: list[tuple[LocalQuote, bool]], texts: dict[int, str]) -> list[LocalQuote]:
     """Parts of one quotation split around its cue, in one paragraph, are one quote:
     '"Oh, man, it's right in that tone," the star gushed. "It's right in that big world."'
 
@@ -431,9 +469,12 @@ def _merge(quotes: list[tuple[LocalQuote, bool]]) -> list[LocalQuote]:
     out: list[LocalQuote] = []
     for q, cont in quotes:
         prev = out[-1] if out else None
-        if prev is not None and prev.para == q.para and (cont or (
+        between = prev is not None and _cue_between(prev, q, texts[q.para])
+        if prev is not None and prev.para == q.para and (cont or between or (
                 prev.group == q.group and prev.speaker == q.speaker
                 and prev.partial == q.partial)):
+            if between:  # not what a quote before it said (`_carry`)
+                prev.speaker = None
             prev.text = f"{prev.text.strip()} {q.text.strip()}"
             prev.end = q.end
             if prev.speaker is None and q.speaker is not None:
@@ -448,6 +489,15 @@ def _merge(quotes: list[tuple[LocalQuote, bool]]) -> list[LocalQuote]:
             continue
         out.append(q)
     return out
+
+
+def _cue_between(prev: LocalQuote, q: LocalQuote, text: str) -> bool:
+    """'"A big year!" Jane Doe, the mayor's niece, shouted. "We have his back."': a
+    quotation with no attribution of its own and the next one's cue right after it."""
+    return (prev.cue is None and q.cue_span is not None and q.speaker is not None
+            and not prev.partial and not q.partial and q.cue_span[0] == q.para
+            and prev.end < q.cue_span[1] < q.start
+            and text[q.cue_span[2]:q.start].rstrip(" “\"").endswith("."))
 
 
 def _outside(d: _Doc, lo: int, hi: int, spans: list[tuple[int, int]]) -> list[Any]:
@@ -469,6 +519,7 @@ def _attribute(d: _Doc, q: LocalQuote, ds: int, de: int, spans: list[tuple[int, 
     s0 = max(s0, d.text.rfind("\n", s0, ds) + 1)
     nl = d.text.find("\n", de, s1)
     s1 = nl if nl >= 0 else s1
+    s1 = _cue_sentence_after(d, de, s1)
     outside = _outside(d, s0, s1, spans)
     # Partial: words of the sentence on both sides, or a fragment that is not a clause.
     left = d.text[s0:ds - 1].strip()
@@ -480,10 +531,10 @@ def _attribute(d: _Doc, q: LocalQuote, ds: int, de: int, spans: list[tuple[int, 
         (starts_lower and words_left)
         or (words_left and not left.endswith((",", ":")) and right and not right.startswith(","))
     )
-    cue = _cue(outside, ds)
+    cue = _cue(outside, ds, de)
     if cue is not None:
         q.cue = cue.lemma_
-        q.cue_span = _cue_span(d, cue, ds)
+        q.cue_span = cue_span(d, cue, ds - 1, reach=True)
         subj = _subject(cue, outside)
         if subj is not None:
             _speaker(d, q, subj, people, outside)
@@ -494,6 +545,10 @@ def _attribute(d: _Doc, q: LocalQuote, ds: int, de: int, spans: list[tuple[int, 
         acc = re.search(r"according to\s+(?:the\s+)?$", d.text[s0:ds])
         if acc:
             q.speaker_kind = "none"
+        elif left.endswith(":"):  # 'Obama is rolling out a new message: "It's about me."'
+            subj = _person_subject([t for t in outside if t.idx < ds], people)
+            if subj is not None:
+                _speaker(d, q, subj, people, outside)
     if q.via is None:
         via = _venue(d, outside, venues, None)
         if via is not None:
@@ -506,33 +561,37 @@ def _attribute(d: _Doc, q: LocalQuote, ds: int, de: int, spans: list[tuple[int, 
         q.said = q.said or _explicit_date(m.group(0), published)
 
 
-def _cue_span(d: _Doc, cue: Any, quote_start: int, end: int = 0) -> list[Any]:
-    """[para, start, end] of the cue's words: "according to", "said:" before its quote;
-    `end` is a token the cue runs to at least ("called for")."""
-    end = max(end, cue.i + 1)
-    doc = cue.doc
-    if cue.lower_ == "according" and end < len(doc) and doc[end].lower_ == "to":
-        end += 1
-    if end < len(doc) and doc[end].text == ":" and doc[end].idx < quote_start:
-        end += 1
-    first = cue
-    while first.i > 0:  # "has also said", "is calling": the words that go with the verb
-        prev = doc[first.i - 1]
-        if prev.head.i != cue.i or prev.dep_ not in CUE_LEFT_DEPS:
-            break
-        first = prev
-    para, off = d.locate(first.idx)
-    last = doc[end - 1]
-    return [para, off, off + (last.idx + len(last.text) - first.idx)]
+def _cue_sentence_after(d: _Doc, de: int, s1: int) -> int:
+    """The end of the sentence a quotation's cue is in: a question or exclamation
+    closes spaCy's sentence, so '"Why not?" Vitter demanded.' puts the cue in the
+    next one. That one is taken when it starts with a short phrase and a speech verb."""
+    close = de + 1 if d.text[de:de + 1] in "”\"" else de
+    if d.text[de - 1:de] not in "?!" or d.text[close:s1].strip() or s1 >= len(d.text):
+        return s1
+    para, _ = d.locate(de)
+    _, n0, n1 = d.sentence(s1 + 1 if d.text[s1:s1 + 1].isspace() else s1)
+    if n0 < s1 or n1 > d.ends[para] or "\n" in d.text[close:n0]:
+        return s1
+    nl = d.text.find("\n", n0, n1)
+    n1 = nl if nl >= 0 else n1
+    span = d.doc.char_span(n0, n1, alignment_mode="expand")
+    if span is None or any(t.text in "“”\"" for t in span):
+        return s1
+    verbs = [t for t in span[:CUE_AFTER_TOKENS] if t.tag_.startswith("VB")]
+    if verbs and verbs[0].lemma_.lower() in speech_verbs():
+        return n1
+    return s1
 
 
-# Words right before a cue that PolNeAR counts in it: "has said", "is calling",
-# "also noted", "will tell", "did not say".
-CUE_LEFT_DEPS = frozenset(("aux", "auxpass", "neg", "advmod"))
+# A speech verb opening the sentence after a quotation ended by "?" or "!" within
+# this many tokens is the quotation's cue ('"Why?" Sen. Jane Doe asked.').
+CUE_AFTER_TOKENS = 6
 # Clauses to climb from a cue without a subject to the one that has it:
 # "Smith went on to say" (say -> went), "…, adding that" (adding -> said).
 SUBJECT_CLIMB = 4
 CLIMB_DEPS = frozenset(("advcl", "conj", "xcomp", "ccomp", "pcomp", "prep"))
+# Words after a cue with no subject where a name is the inverted subject ("said Jane Doe").
+INVERTED_TOKENS = 3
 # Entity types of words that are never the one who spoke ("Tuesday", "p.m.").
 NOT_SPEAKER_ENTS = frozenset(("DATE", "TIME", "CARDINAL", "PERCENT", "MONEY", "QUANTITY",
                               "ORDINAL"))
@@ -548,6 +607,11 @@ def _subject(cue: Any, outside: list[Any]) -> Any:
 
     A subject inside the quotation is the quote's own words, not its speaker.
     """
+    if cue.lower_ == "according":  # "according to X": X
+        to = cue.doc[cue.i + 1] if cue.i + 1 < len(cue.doc) else None
+        objs = [c for c in to.children if c.dep_ == "pobj"] if to is not None else []
+        allowed_ = {t.i for t in outside} if outside else None
+        return next((o for o in objs if allowed_ is None or o.i in allowed_), None)
     subj = [c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass")]
     verb = cue
     for _ in range(SUBJECT_CLIMB):  # "…, saying …", "went on to say …": the clause's subject
@@ -560,22 +624,45 @@ def _subject(cue: Any, outside: list[Any]) -> Any:
         subj = [c for c in subj if c.i in allowed]
     # A parse that runs across a paragraph break: the other paragraph did not speak.
     subj = [c for c in subj if not _breaks(c.doc, min(c.i, cue.i), max(c.i, cue.i))]
+    # A title in quotation marks after the cue is what it was said on ('said on
+    # "Fox and Friends"'), whatever the parse made of it.
+    subj = [c for c in subj if c.i < cue.i or c.left_edge.i == 0
+            or c.doc[c.left_edge.i - 1].text not in "“\""]
     if not subj:  # a mis-parsed cue ("A source shared, ..."): the noun just before it
         subj = [t for t in outside if cue.i - 4 <= t.i < cue.i
                 and t.pos_ in ("NOUN", "PROPN", "PRON") and t.ent_type_ not in NOT_SPEAKER_ENTS
                 and t.dep_ not in ("pobj", "npadvmod")][-1:]
+    if not subj and outside:  # an inversion the parse missed: 'Said Ellis: "…"'
+        allowed = {t.i for t in outside}
+        run = list(itertools.takewhile(
+            lambda t: t.i in allowed and t.pos_ == "PROPN" and t.ent_type_ not in
+            NOT_SPEAKER_ENTS, cue.doc[cue.i + 1:cue.i + 1 + INVERTED_TOKENS]))
+        subj = run[-1:]
     return subj[0] if subj else None
 
 
-def _cue(outside: list[Any], quote_start: int) -> Any:
-    """The speech verb nearest the quotation, outside it, in the same sentence."""
+def _cue(outside: list[Any], quote_start: int, quote_end: int | None = None) -> Any:
+    """The speech verb nearest the quotation, outside it, in the same sentence.
+
+    A verb after the quotation with its own subject after it too ('"…," the union
+    wrote') is as near as it is to the quotation's end, not to its start.
+    """
     verbs = [t for t in outside  # not the adjective "so-called"
              if t.lemma_.lower() in speech_verbs() and t.tag_.startswith("VB") and t.dep_ != "amod"]
     if not verbs:
         verbs = [t for t in outside if t.lower_ in ("according",)]
     if not verbs:
         return None
-    return min(verbs, key=lambda t: abs(t.idx - quote_start))
+
+    def distance(t: Any) -> int:
+        kids = [c for c in t.children if c.idx >= quote_end] if quote_end is not None else []
+        if quote_end is not None and t.idx >= quote_end and any(
+                c.dep_ in ("nsubj", "nsubjpass") for c in kids) and not any(
+                c.dep_ in ("ccomp", "dobj", "xcomp") and c.i > t.i for c in kids):
+            return int(t.idx) - quote_end
+        return abs(int(t.idx) - quote_start)
+
+    return min(verbs, key=distance)
 
 
 def _speaker(d: _Doc, q: LocalQuote, subj: Any, people: list[tuple[int, int, LocalEntity, str]],
@@ -589,6 +676,11 @@ def _speaker(d: _Doc, q: LocalQuote, subj: Any, people: list[tuple[int, int, Loc
     run = [t for t in toks if all(k in allowed for k in range(min(t.i, subj.i),
                                                              max(t.i, subj.i) + 1))
            and line_lo < t.idx < line_hi] or [subj]
+    # Not the cue or a colon of an inversion the parse made one phrase: 'Said Ellis:'.
+    while len(run) > 1 and run[0].i < subj.i and (run[0].is_punct or run[0].tag_.startswith("VB")):
+        run = run[1:]
+    while len(run) > 1 and run[-1].i > subj.i and run[-1].text in (":", ";", "."):
+        run = run[:-1]
     lo = min(t.idx for t in run)
     hi = max(t.idx + len(t.text) for t in run)
     after = run[-1].i + 1

@@ -11,7 +11,8 @@ import numpy
 
 from storytrace.entities.recognize import LocalEntity
 from storytrace.gazetteer import data_lines
-from storytrace.quotes.find import LocalQuote, _cue_span, _Doc, _speaker, _subject
+from storytrace.quotes.cue import cue_span
+from storytrace.quotes.find import LocalQuote, _Doc, _speaker, _subject
 
 # A reported clause of fewer words is a fragment ("as he said so"), not a statement.
 MIN_WORDS = 1
@@ -30,20 +31,39 @@ STANCE_DEPS = frozenset(("dobj", "xcomp", "dative"))
 # Words after a cue set off by commas that still belong to it: ", he said on Friday,".
 PARENTHESIS_TAIL = 6
 # Clauses set off by a comma at a statement's end that PolNeAR leaves out of it:
-# "…, who is 70" (not "…, because …", which it keeps).
-TRAILING_DEPS = frozenset(("relcl",))
+# "…, who is 70", "…, the presumed favorite" (not "…, because …", which it keeps).
+TRAILING_DEPS = frozenset(("relcl", "appos", "npadvmod", "acl"))
+# What sets such a clause off: ", up from 1 in 10", "- further diminishing …"; and a
+# participle clause so set off ("…, focusing on people under 30") goes too.
+SET_OFF = frozenset((",", "-", "--", "—", "–"))
 # What may lie between a clause the parse cut short and the quotation that ends it.
 FOLLOWING_QUOTE = re.compile(r"\s*(?:,\s*)?(?:(?:and|but|or)\s+)?[“\"]")
 # Prepositions whose object is what a stance verb is about ("called for", "talked
 # about"); "spoke to a gathering" names an audience.
 CONTENT_PREPS = frozenset(("for", "about", "on", "against", "of"))
+# Prepositions that go on a stance verb's object: "called X [a threat to Y]",
+# "described X [as Y]", "compared X [to Y]", "blamed X [for Y]".
+OBJECT_PREPS = frozenset(("as", "to", "for", "of", "about", "against", "with", "into", "from"))
+# A preposition alone before a quotation ('described it as "an act"') leaves it to
+# the quotation: words before it are only a statement's when they are more.
+LEAD_PREPS = frozenset(("as", "for", "to", "of", "about", "with", "on", "in", "at", "by",
+                        "from", "like", "a", "an", "the"))
+# "Name: what they said." as a headline of at most so many words, with a name of at
+# most so many capitalised words before the colon.
+HEADLINE_MAX_WORDS = 25
+HEADLINE_SPEAKER_WORDS = 4
+HEADLINE_SPEAKER = re.compile(
+    r"(?P<who>[A-Z][\w.'’-]*(?: [\w.'’-]+){0,6}?)\s?(?P<colon>:)\s+(?P<what>\S.*\S)\s*$")
+# Connectives opening a clause that PolNeAR leaves out of its content.
+LEADING_WORDS = frozenset(("and", "but", "or", "however", "so", "yet", "while"))
 QUOTE_MARKS = "\"“”"
 PUNCT_MARKS = " .,;:!?\"“”’'"
 
 
 @functools.cache
 def report_verbs() -> frozenset[str]:
-    return frozenset(data_lines("report_verbs.txt"))
+    return frozenset(data_lines("report_verbs.txt")) | frozenset(
+        data_lines("quote_report_verbs.txt"))
 
 
 @functools.cache
@@ -96,7 +116,11 @@ def reports(d: _Doc, spans: list[tuple[int, int]],
         if any(s - 1 < cs or e + 1 > ce for s, e in inner):
             continue  # a quotation that runs out of the clause: the quotation reports it
         quoted = sum(e - s for s, e in inner)
-        if inner and (quoted >= QUOTED_SHARE * (ce - cs - 2 * len(inner))
+        # Words of the clause before its quotation ('that Trump "lashed out …"') make
+        # it a statement, however much of it is quoted.
+        lead = bool(inner) and bool(set(re.findall(r"[a-z]+", d.text[cs:inner[0][0]].lower()))
+                                    - LEAD_PREPS)
+        if inner and ((quoted >= QUOTED_SHARE * (ce - cs - 2 * len(inner)) and not lead)
                       or len(toks) < QUOTED_MIN_WORDS):
             continue
         cands.append((cs, ce, t, cue_end, subj, gap))
@@ -117,11 +141,39 @@ def reports(d: _Doc, spans: list[tuple[int, int]],
             q.parts = [[off, off + gap[0] - cs], [off + gap[1] - cs, off + ce - cs]]
             q.text = d.text[cs:gap[0]] + " " + d.text[gap[1]:ce]
         q.cue = "according to" if t.lower_ == "according" else t.lemma_.lower()
-        q.cue_span = _cue_span(d, t, cs, cue_end)
+        q.cue_span = cue_span(d, t, cs, cue_end, reach=True)
         if subj is not None:
             outside = [x for x in subj.subtree if not _inside(x.idx, spans, starts)]
             if subj in outside:
                 _speaker(d, q, subj, people, outside)
+        out.append(q)
+    return out
+
+
+def headline(paragraphs: Any) -> list[LocalQuote]:
+    """A headline that gives its speaker before a colon: 'Sanders: Clinton needs to get
+    away from the personality stuff.' (the speaker's words after the colon, the
+    closing full stop left out unless a quotation mark follows it)."""
+    out = []
+    for p in paragraphs[:1]:  # a headline the cleaner kept as body text ends with a stop
+        if p.kind not in ("headline", "body") or len(p.text.split()) > HEADLINE_MAX_WORDS:
+            continue
+        m = HEADLINE_SPEAKER.match(p.text)
+        if m is None:
+            continue
+        s, e = m.span("who")
+        k = p.text.rfind(" from ", s, e)
+        s = k + len(" from ") if k >= 0 else s  # "A lesson from Loretta Lynch:"
+        words = p.text[s:e].split()
+        if len(words) > HEADLINE_SPEAKER_WORDS or p.text[s:e].isupper() or not all(
+                w[:1].isupper() for w in words):
+            continue  # "A Plan to Fight Climate Change: Buy Mines", "UPDATE: …"
+        c0, c1 = m.span("what")
+        if p.text[c1 - 1] == ".":
+            c1 -= 1
+        q = LocalQuote(para=p.index, start=c0, end=c1, text=p.text[c0:c1], partial=False,
+                       speaker=[p.index, s, e, p.text[s:e]], speaker_kind="name", cue=":",
+                       cue_span=[p.index, m.start("colon"), m.end("colon")])
         out.append(q)
     return out
 
@@ -209,8 +261,12 @@ def _stance(verb: Any, objects: bool = True) -> tuple[int, int, int] | None:
     kids = [c for c in verb.children if c.i > verb.i]
     objs = [c for c in kids if c.dep_ in STANCE_DEPS] if objects else []
     if objs:
-        return (min(c.left_edge.i for c in objs), max(c.right_edge.i for c in objs) + 1,
-                verb.i + 1)
+        hi = max(c.right_edge.i for c in objs) + 1
+        for c in kids:  # "described the showdown [as ominous]", "blamed workers [for it]"
+            if c.left_edge.i == hi and (c.dep_ in ("oprd", "acomp") or (
+                    c.dep_ == "prep" and c.lower_ in OBJECT_PREPS)):
+                hi = c.right_edge.i + 1
+        return min(c.left_edge.i for c in objs), hi, verb.i + 1
     preps = [c for c in kids if c.dep_ == "prep" and c.i == verb.i + 1
              and c.lower_ in CONTENT_PREPS]
     pobj = [c for p in preps for c in p.children if c.dep_ == "pobj"]
@@ -238,11 +294,16 @@ def _trim(span: Any) -> list[Any]:
     """The clause's tokens without the punctuation around it (closing marks kept), a
     leading "and", and a relative clause set off by a comma at its end ("…, who is 70")."""
     toks = list(span)
-    if toks and toks[0].dep_ == "cc":
+    # "and the top 10 percent paid …", "However, debates are …": not what was said.
+    while toks and (toks[0].dep_ == "cc" or toks[0].lower_ in LEADING_WORDS) and len(toks) > 1:
         toks.pop(0)
+        if toks and toks[0].text == ",":
+            toks.pop(0)
     for t in toks:
-        if t.dep_ in TRAILING_DEPS and t.left_edge.i > toks[0].i \
-                and t.doc[t.left_edge.i - 1].text == "," and t.right_edge.i >= toks[-1].i - 1:
+        trailing = t.dep_ in TRAILING_DEPS or (
+            t.dep_ == "advcl" and t.tag_ in ("VBG", "VBN") and t.left_edge.i == t.i)
+        if trailing and t.left_edge.i > toks[0].i \
+                and t.doc[t.left_edge.i - 1].text in SET_OFF and t.right_edge.i >= toks[-1].i - 1:
             toks = [x for x in toks if x.i < t.left_edge.i - 1]
             break
     while toks and ((toks[0].is_punct and toks[0].text not in QUOTE_MARKS)

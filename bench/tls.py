@@ -31,6 +31,7 @@ import datetime as dt
 import gzip
 import importlib.util
 import json
+import os
 import pickle
 import re
 import sys
@@ -41,6 +42,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from _common import write_result
 from storytrace import digest
 
 HERE = Path(__file__).resolve().parent
@@ -134,9 +136,16 @@ def _approx_f1(pred: Sequence[str], ref: Sequence[str]) -> float:
     return 2 * prec * rec / (prec + rec)
 
 
+@cache
+def _approx_f1_cached(pred: tuple[str, ...], ref: tuple[str, ...]) -> float:
+    return _approx_f1(pred, ref)
+
+
 def _cost(pd: dt.date, rd: dt.date, pred: Timeline, ref: Timeline) -> float:
     date_factor = 1 - 1 / (abs(pd.toordinal() - rd.toordinal()) + 1)
-    return date_factor * (1 - _approx_f1(pred[pd], ref[rd]))
+    if not date_factor:
+        return 0.0
+    return date_factor * (1 - _approx_f1_cached(tuple(pred[pd]), tuple(ref[rd])))
 
 
 def align_rouge(pred: Timeline, ref: Timeline, n: int) -> tuple[float, float]:
@@ -320,7 +329,7 @@ def run(data: Path, limit: int | None = None, params: digest.Params = digest.PAR
     scores = {name: score(pairs) for name, pairs in rows.items()}
     main = scores.get("storytrace", {})
     return {
-        "benchmark": "tls", "data": str(data), "n_docs": len(n_docs),
+        "benchmark": "tls", "data": _shown(data), "n_docs": len(n_docs),
         "seconds": round(time.time() - t0, 1),
         "metrics": {"date_f1": main.get("date_f1", 0.0), "ar1_f": main.get("ar1_f", 0.0),
                     "ar2_f": main.get("ar2_f", 0.0), "n_tasks": len(rows["storytrace"])},
@@ -330,6 +339,14 @@ def run(data: Path, limit: int | None = None, params: digest.Params = digest.PAR
         "rouge": "python re-implementation of ROUGE-1.5.5 counts (stemmed, SMART stopwords)",
         "tasks": per_task,
     }
+
+
+def _shown(path: Path) -> str:
+    """The data path as the results show it: relative to the repository when it can be."""
+    try:
+        return os.path.relpath(path.resolve(), HERE.parent)
+    except ValueError:
+        return str(path)
 
 
 def table(result: dict[str, Any]) -> str:
@@ -355,9 +372,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     result = run(args.data, args.limit, cache_file=args.cache)
     print(table(result))
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=1) + "\n")
+    write_result(result, args.json, __file__, argv)
     return 0
 
 

@@ -148,3 +148,38 @@ def test_from_store_json_ready() -> None:
     assert out[0]["articles"] == 1  # the recycled copy is not support
     assert out[0]["sentences"][0] == {"text": "The beacon failed on September 2.",
                                       "source": "herald.txt", "line": 3}
+
+
+def test_an_aside_about_something_else_counts_less() -> None:
+    # Both days have one mention from one article of one outlet, published after it; the
+    # 14 May mention is about the story (the ferry strike), the 15 May one is not.
+    story = "The ferry crews went on strike over pay, the union said."
+    docs = [_doc(c, f"Outlet {c}", D(2024, 5, 20), story) for c in "abcdef"]
+    docs += [_doc("g", "Outlet g", D(2024, 5, 20), "The ferry crews began the strike over pay "
+                  "on May 14, the union said."),
+             _doc("h", "Outlet h", D(2024, 5, 20), story,
+                  "Elsewhere a bakery won a prize for its bread on May 15.")]
+    out = _by_date(select(docs, 2, per_date=0))
+    assert out["2024-05-14"].score > out["2024-05-15"].score
+    flat = _by_date(select(docs, 2, per_date=0, params=Params(date_topical=0.0)))
+    assert flat["2024-05-14"].score == flat["2024-05-15"].score
+
+
+def test_summary_leads_and_no_sentence_twice() -> None:
+    # The opening line of an article published the day after tells the day's news undated;
+    # an opening line that dates its news to another day is not used for this one; no
+    # sentence sums up two days.
+    docs = [_doc("a", "Herald", D(2024, 8, 2),
+                 "Firefighters brought the fire under control overnight, officials said.",
+                 "The warehouse blaze started on August 1 near the docks."),
+            _doc("b", "Times", D(2024, 8, 2),
+                 "The council met on July 30 to discuss the docks and the warehouse rules.",
+                 "Crews fought the warehouse blaze on August 1 for twelve hours."),
+            _doc("c", "Post", D(2024, 8, 3),
+                 "Council members said on July 30 that the warehouse rules would change.")]
+    out = _by_date(select(docs, 2, per_date=3))
+    aug1 = {s.text for s in out["2024-08-01"].sentences}
+    assert "Firefighters brought the fire under control overnight, officials said." in aug1
+    assert not any("July 30" in t for t in aug1)
+    used = [(s.source, s.line) for d in out.values() for s in d.sentences]
+    assert len(used) == len(set(used))

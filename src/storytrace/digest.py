@@ -10,8 +10,11 @@ How a date earns its place (weights in `Params`, chosen on Timeline17 dev):
 
 - every article that mentions the day (a day-precision date the time stage
   resolves in one of its sentences) counts once, however often it says it;
-- an article published after the day counts more (`later`): a day still
-  talked about afterwards is one that mattered;
+- an article published on the day or after it counts more (`later`): it
+  reports what happened, where one written before only announces a plan;
+- each article's mention is weighted by how much its sentence is about the
+  story (`date_topical`): the share of the story's articles that use its
+  words, so that a day named in an aside about something else counts less;
 - each distinct outlet adds `outlet` (independent newsrooms, not one desk);
 - articles published on the day or the day after add `published` each
   (news of "yesterday" that the text does not date);
@@ -20,10 +23,12 @@ How a date earns its place (weights in `Params`, chosen on Timeline17 dev):
   sentence word for word the same as one already counted, support nothing:
   a reprint is not a new report.
 
-The summary of a day: the sentences that date something to that day (and,
-when too few do, the opening lines of the articles published on it), scored
-by how many of the day's articles share their content words, picked greedily
-without repeating each other.
+The summary of a day: the sentences that date something to that day and the
+opening lines of the articles published on it or the next day (unless they
+date what they tell to another day), scored by how many of the day's
+articles share their content words times how much they are about the story
+(`topical`), picked greedily without repeating each other or a sentence
+already picked for a more important day.
 
 >>> d = [Doc("a", "a.txt", "Daily", dt.date(2024, 3, 2),
 ...          ("The bridge closed on March 1 after a crack was found.",)),
@@ -47,7 +52,8 @@ from storytrace import timex
 from storytrace.gazetteer import stopwords
 
 __all__ = ["PARAMS", "DateSummary", "Doc", "Params", "Sentence", "Unit", "day_mentions",
-           "from_store", "select"]
+           "from_store", "markdown", "select", "story_timelines",
+           "timeline_size"]
 
 STAGE = "digest"
 
@@ -84,40 +90,56 @@ class Doc:
 class Params:
     """The few global weights of the selection; see the module docstring."""
 
-    # Weight of one article mentioning the day; an article published after the
-    # day weighs `later` more: a day still talked about afterwards mattered.
-    # Timeline17 dev (14 timelines, Date-F1): later 0 → 0.61, 1 → 0.624,
-    # 2 → 0.629, 4 → 0.624.
+    # Weight of one article mentioning the day; an article published on the day
+    # or after it (a report, not an announcement of something to come) weighs
+    # `later` more. Timeline17 dev (14 timelines, Date-F1, with the topical
+    # weights below): later 1 → 0.638, 3 → 0.639, 5 → 0.641, 8 → 0.640; at
+    # later 2, later_days 1 (only articles of the next days) → 0.636, 0 → 0.639.
     article: float = 1.0
-    later: float = 2.0
-    # How many days after the day an article must appear for `later` to apply
-    # (2, 4 or 8 were each worse on Timeline17 dev than 1).
-    later_days: int = 1
-    # Each distinct outlet beyond the mentions themselves (0 or 1 made little
-    # difference on Timeline17 dev, mostly one-outlet topics; 1 keeps the intent).
+    later: float = 5.0
+    # How many days after the day an article must appear for `later` to apply.
+    later_days: int = 0
+    # Each distinct outlet beyond the mentions themselves (0, 1 or 2 scored the
+    # same on Timeline17 dev, mostly one-outlet topics; 1 keeps the intent).
     outlet: float = 1.0
     # Each article published on the day or the next (undated "yesterday" news);
-    # 0 → 0.614, 0.5 → 0.629, 1 → 0.621 Date-F1 on Timeline17 dev.
+    # 0.5 → 0.641, 1 → 0.639 Date-F1 on Timeline17 dev.
     published: float = 0.5
     # Each extra source of a merged event of the events stage dated that day.
     event: float = 1.0
     # Days after the last article's publication by more than this are not
     # candidates (announced plans, not reported happenings).
     slack_days: int = 1
+    # Topicality of a sentence: the mean share of the story's articles that use
+    # its content words. An article's mention of a day is weighted by
+    # (topicality of its sentence / the mean over all mentions) ** date_topical,
+    # so that a day named in an aside about something else (an appended
+    # headline of another story, a weather note) counts less. Timeline17 dev
+    # Date-F1: 0 → 0.629, 1 → 0.632, 2 → 0.636, 3 → 0.633 (later 2, later_days 1).
+    date_topical: float = 2.0
+    # A summary sentence's support is multiplied by its topicality ** topical:
+    # the story's own words, not the day's side news. Timeline17 dev AR1-F:
+    # 0 → 0.101, 0.5 → 0.115, 1 → 0.121, 2 → 0.128, 3 → 0.126, 4 → 0.124.
+    topical: float = 2.0
     # Summary sentences: shorter than `min_words` or longer than `max_words`
     # are left out when others exist; `length_power` divides a sentence's
     # support by words**power (longer sentences share more words by chance).
-    # Timeline17 dev AR1-F: power 0.5 / max 45 → 0.096, 1.0 / 45 → 0.091,
-    # 1.0 / 30 → 0.084, 0.3 / 60 → 0.098 (shorter sentences gain less precision
-    # than they lose recall).
+    # Timeline17 dev AR1-F (topical 2): power 0.3 / max 60 → 0.128,
+    # 0.5 / 60 → 0.124, 0.3 / 45 → 0.126.
     min_words: int = 6
     max_words: int = 60
     length_power: float = 0.3
     # A sentence sharing more than this (cosine of content words) with one
     # already picked for the day is a repeat (0.3 and 0.5 scored alike).
     redundancy: float = 0.5
-    # Opening lines of each article published on the day that are candidates
-    # when fewer than `per_date` sentences date something to the day.
+    # Opening lines of each article published on the day or the next, which
+    # join the day's candidates beside the sentences that date something to it
+    # (the news of the day is often told undated), unless they name another
+    # day. AR1-F on Timeline17 dev: only when fewer than `per_date` dated
+    # sentences exist → 0.122, always → 0.128 (topical 2), leaving out those
+    # naming another day → 0.130; 1 line instead of 3 → lower. Not reusing a
+    # sentence of a more important day for another costs 0.001 (keeps the
+    # timeline readable).
     lead_lines: int = 3
 
 
@@ -153,12 +175,11 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]+|\d+")
 
 
 def _content(text: str, stop: frozenset[str]) -> list[str]:
-    return [w for w in (m.group().lower() for m in _WORD.finditer(text))
-            if w not in stop and len(w) > 1]
+    return [w for w in (x.lower() for x in _WORD.findall(text)) if w not in stop and len(w) > 1]
 
 
 def _norm(text: str) -> str:
-    return " ".join(m.group().lower() for m in _WORD.finditer(text))
+    return " ".join(_WORD.findall(text)).lower()
 
 
 @dataclass
@@ -225,11 +246,19 @@ def select(docs: Iterable[Doc], top: int, *, per_date: int = 2,
         return []
     lo, hi = span or (dt.date.min, dl[-1].published + dt.timedelta(days=p.slack_days))
 
+    df: Counter[str] = Counter()
+    for d in dl:
+        df.update({w for u in d.unit_list()[:50] for w in _content(u.text, stop)})
+    ndocs = len(dl)
+
     seen_text: set[str] = set()
-    support: dict[dt.date, dict[int, bool]] = defaultdict(dict)  # day -> doc -> later
+    # day -> article -> (published on or after the day, best topicality of its mentions)
+    support: dict[dt.date, dict[int, tuple[bool, float]]] = defaultdict(dict)
     cands: dict[dt.date, list[_Cand]] = defaultdict(list)
-    leads: dict[dt.date, list[_Cand]] = defaultdict(list)
+    # day -> opening lines of the articles published that day, each with the days it names
+    leads: dict[dt.date, list[tuple[_Cand, set[dt.date]]]] = defaultdict(list)
     pub: Counter[dt.date] = Counter()
+    alltop: list[float] = []
     for n, d in enumerate(dl):
         units = d.unit_list()
         fresh = []
@@ -242,15 +271,22 @@ def select(docs: Iterable[Doc], top: int, *, per_date: int = 2,
         if any(fresh):
             pub[d.published] += 1
             pub[d.published - dt.timedelta(days=1)] += 1
-        for k, day in (d.days if d.days is not None else day_mentions(d)):
+        mentions = d.days if d.days is not None else day_mentions(d)
+        named: dict[int, set[dt.date]] = defaultdict(set)
+        for k, day in mentions:
+            named[k].add(day)
+        for k, day in mentions:
             if not fresh[k] or not lo <= day <= hi:
                 continue
-            support[day][n] = support[day].get(n, False) or \
-                (d.published - day).days >= p.later_days
-            cands[day].append(_Cand(n, units[k], _content(units[k].text, stop)))
-        for u, new in list(zip(units, fresh, strict=True))[:p.lead_lines]:
+            words = _content(units[k].text, stop)
+            t = _topicality(words, df, ndocs)
+            alltop.append(t)
+            later, best = support[day].get(n, (False, 0.0))
+            support[day][n] = (later or (d.published - day).days >= p.later_days, max(best, t))
+            cands[day].append(_Cand(n, units[k], words))
+        for k, (u, new) in enumerate(list(zip(units, fresh, strict=True))[:p.lead_lines]):
             if new:
-                leads[d.published].append(_Cand(n, u, _content(u.text, stop)))
+                leads[d.published].append((_Cand(n, u, _content(u.text, stop)), named[k]))
 
     extra: Counter[dt.date] = Counter()
     for e in events or ():
@@ -258,33 +294,35 @@ def select(docs: Iterable[Doc], top: int, *, per_date: int = 2,
             day = dt.date.fromisoformat(str(e["earliest"])[:10])
             extra[day] += max(0, len(set(e.get("sources") or ())) - 1)
 
+    meantop = sum(alltop) / len(alltop) if alltop else 1.0
     scores: dict[dt.date, float] = {}
     for day in set(support) | {d for d in pub if lo <= d <= hi} | set(extra):
         if not lo <= day <= hi:
             continue
         sup = support.get(day, {})
         outs = {dl[n].outlet or dl[n].source for n in sup}
-        scores[day] = (sum(p.article + (p.later if later else 0.0) for later in sup.values())
+        scores[day] = (sum((p.article + (p.later if later else 0.0))
+                           * (t / meantop if meantop else 1.0) ** p.date_topical
+                           for later, t in sup.values())
                        + p.outlet * len(outs) + p.published * pub[day] + p.event * extra[day])
     chosen = sorted(scores, key=lambda x: (-scores[x], x))[:top]
 
-    df: Counter[str] = Counter()
-    for d in dl if per_date > 0 else ():
-        df.update({w for u in d.unit_list()[:50] for w in _content(u.text, stop)})
-    ndocs = len(dl)
     out = []
-    for day in sorted(chosen):
+    used: set[tuple[int, int]] = set()  # (article, line) already summing up a day
+    for day in chosen:  # most important first: it gets the best sentences
         sup = support.get(day, {})
         pool = list(cands.get(day, []))
-        if len({_norm(c.unit.text) for c in pool}) < per_date:
-            pool += leads.get(day, []) + leads.get(day + dt.timedelta(days=1), [])
+        pool += [c for c, days in leads.get(day, []) + leads.get(day + dt.timedelta(days=1), [])
+                 if days <= {day}]
+        pool = [c for c in pool if (c.doc, c.unit.line) not in used]
         picked = _summarise(pool, per_date, df, ndocs, p)
+        used.update((c.doc, c.unit.line) for c in picked)
         out.append(DateSummary(
             date=day.isoformat(), score=round(scores[day], 3), articles=len(sup),
             outlets=len({dl[n].outlet or dl[n].source for n in sup}),
             sentences=[Sentence(" ".join(c.unit.text.split()), dl[c.doc].source, c.unit.line,
                                 dl[c.doc].id) for c in picked]))
-    return out
+    return sorted(out, key=lambda s: s.date)
 
 
 def _summarise(pool: list[_Cand], k: int, df: Counter[str], ndocs: int,
@@ -311,6 +349,7 @@ def _summarise(pool: list[_Cand], k: int, df: Counter[str], ndocs: int,
         if not ws:
             continue
         s = sum(weight[w] for w in ws) / (len(c.unit.text.split()) ** p.length_power)
+        s *= _topicality(c.words, df, ndocs) ** p.topical
         scored.append((s, c))
     scored.sort(key=lambda t: -t[0])
     picked: list[_Cand] = []
@@ -326,11 +365,77 @@ def _summarise(pool: list[_Cand], k: int, df: Counter[str], ndocs: int,
     return picked
 
 
+def _topicality(words: list[str], df: Counter[str], ndocs: int) -> float:
+    """The mean share of the story's articles that use the words (0 to 1)."""
+    ws = set(words)
+    return sum(df.get(w, 0) for w in ws) / len(ws) / ndocs if ws and ndocs else 0.0
+
+
 def _cos(a: list[str], b: list[str]) -> float:
     ca, cb = Counter(a), Counter(b)
     num = sum(v * cb[w] for w, v in ca.items())
     den = math.sqrt(sum(v * v for v in ca.values()) * sum(v * v for v in cb.values()))
     return num / den if den else 0.0
+
+
+def markdown(dates: Sequence[dict[str, Any]]) -> str:
+    """The selection (as `from_store` returns it) as Markdown: a heading per date, each
+    sentence with its source and line, as `storytrace timeline --top N --format markdown`.
+
+    >>> print(markdown([{"date": "2024-03-01", "articles": 2, "outlets": 2,
+    ...     "sentences": [{"text": "The bridge closed.", "source": "a.txt", "line": 3}]}]))
+    ## 2024-03-01  (2 articles, 2 outlets)
+    - The bridge closed. [a.txt:3]
+    <BLANKLINE>
+    """
+    blocks = ["\n".join([f"## {d['date']}  ({d['articles']} articles, {d['outlets']} outlets)",
+                         *(f"- {s['text']} [{s['source']}:{s['line']}]" for s in d["sentences"])])
+              for d in dates]
+    return "\n\n".join(blocks) + "\n" if blocks else "no dates\n"
+
+
+# The length of a story's timeline in the export and the report: about three
+# dates per square root of the story's articles, at least 5 and at most 40.
+# A five-article story gets 7 dates (the sample and seed stories have a dozen
+# events, some undated or month-precise); a few hundred articles reach the cap,
+# the length of Timeline17's gold timelines (36 dates on average for about 500
+# articles a topic) and "the few dozen dates that matter" a reader asks for.
+TIMELINE_PER_SQRT = 3.0
+TIMELINE_MIN = 5
+TIMELINE_MAX = 40
+
+
+def timeline_size(articles: int) -> int:
+    """How many dates the timeline of a story with this many articles shows.
+
+    >>> [timeline_size(n) for n in (1, 5, 100, 5000)]
+    [5, 7, 30, 40]
+    """
+    return max(TIMELINE_MIN, min(TIMELINE_MAX, round(TIMELINE_PER_SQRT * math.sqrt(articles))))
+
+
+def _store_inputs(store: Any) -> tuple[list[Doc], set[tuple[str, int]], list[dict[str, Any]]]:
+    """Every dated article as a `Doc` of its body paragraphs, the recycled paragraphs, and
+    the events, read once."""
+    docs = []
+    for a in store.articles():
+        if a.published is None:
+            continue
+        units = [Unit(p.text, p.line, p.index) for p in a.paragraphs if p.kind == "body"]
+        docs.append(Doc(a.id, a.source, a.outlet, a.published, units))
+    recycled = {k for k, (kind, _share) in store.novelty().items() if kind == "recycled"}
+    return docs, recycled, store.events()
+
+
+def _select_dicts(docs: list[Doc], recycled: set[tuple[str, int]],
+                  events: list[dict[str, Any]], top: int, as_of: dt.date | None,
+                  per_date: int, params: Params) -> list[dict[str, Any]]:
+    # An event's sources: those of these articles published by `as_of`.
+    allowed = {d.source for d in docs if as_of is None or d.published <= as_of}
+    kept = [{**e, "sources": [s for s in e.get("sources") or () if s in allowed]}
+            for e in events]
+    return [s.to_dict() for s in select(docs, top, per_date=per_date, recycled=recycled,
+                                        events=kept, as_of=as_of, params=params)]
 
 
 def from_store(store: Any, story: str | None = None, top: int = 20,
@@ -342,19 +447,27 @@ def from_store(store: Any, story: str | None = None, top: int = 20,
     Body paragraphs only; paragraphs the reuse stage marked recycled support
     nothing; the events stage's events add their sources.
     """
-    members = None
+    docs, recycled, events = _store_inputs(store)
     if story is not None:
         members = {aid for aid, s in store.story_of().items() if s == story}
-    docs = []
-    for a in store.articles():
-        if a.published is None or (members is not None and a.id not in members):
-            continue
-        units = [Unit(p.text, p.line, p.index) for p in a.paragraphs if p.kind == "body"]
-        docs.append(Doc(a.id, a.source, a.outlet, a.published, units))
-    recycled = {k for k, (kind, _share) in store.novelty().items() if kind == "recycled"}
-    # An event's sources: those of the story's articles published by `as_of`.
-    allowed = {d.source for d in docs if as_of is None or d.published <= as_of}
-    events = [{**e, "sources": [s for s in e.get("sources") or () if s in allowed]}
-              for e in store.events()]
-    return [s.to_dict() for s in select(docs, top, per_date=per_date, recycled=recycled,
-                                        events=events, as_of=as_of, params=params)]
+        docs = [d for d in docs if d.id in members]
+    return _select_dicts(docs, recycled, events, top, as_of, per_date, params)
+
+
+def story_timelines(store: Any, *, top: Callable[[int], int] = timeline_size,
+                    as_of: dt.date | None = None, per_date: int = 2,
+                    params: Params = PARAMS) -> dict[str, list[dict[str, Any]]]:
+    """Each story's timeline, reading the store once: story id -> what
+    `from_store(store, story=id, top=top(size))` returns, `size` being the story's
+    number of articles as `store.stories()` counts them (so `storytrace timeline
+    --story ID --top N` prints the same dates).
+    """
+    docs, recycled, events = _store_inputs(store)
+    story_of = store.story_of()
+    by_story: dict[str, list[Doc]] = defaultdict(list)
+    for d in docs:
+        if d.id in story_of:
+            by_story[story_of[d.id]].append(d)
+    return {s["id"]: _select_dicts(by_story.get(s["id"], []), recycled, events,
+                                   top(int(s["size"])), as_of, per_date, params)
+            for s in store.stories()}

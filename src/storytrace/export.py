@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from storytrace import digest
 from storytrace.models import Article, Entity
 from storytrace.store import Store
 
@@ -93,7 +94,13 @@ def claim_record(c: dict[str, Any]) -> dict[str, Any]:
 
 
 def export(store: Store) -> dict[str, Any]:
-    """Everything in the store as one JSON-ready object; every top-level key present."""
+    """Everything in the store as one JSON-ready object; every top-level key present.
+
+    Each story gets `timeline`: its `digest.timeline_size(size)` most important dates
+    (5 to 40, growing with the square root of the story's articles), in date order, each
+    `{date, score, articles, outlets, sentences: [{text, source, line}]}` with up to two
+    summary sentences: what `storytrace timeline --story ID --top N` prints for that N.
+    """
     articles = []
     where: dict[tuple[str, int], tuple[str, int]] = {}
     pairs = store.reuse()
@@ -103,6 +110,7 @@ def export(store: Store) -> dict[str, Any]:
             {"source": r["from_source"], "line": r["from_line"], "similarity": r["similarity"]})
     novelty = store.novelty()
     story_of = store.story_of()
+    timelines = digest.story_timelines(store)
     for a in store.articles():
         articles.append(article_record(a, novelty, reused) | {"story": story_of.get(a.id)})
         for p in a.paragraphs:
@@ -114,7 +122,7 @@ def export(store: Store) -> dict[str, Any]:
         "quotes": [quote_record(q) for q in store.quotes()],
         "events": [event_record(e) for e in store.events()],
         "claims": [claim_record(c) for c in store.claims()],
-        "stories": store.stories(),
+        "stories": [s | {"timeline": timelines.get(s["id"], [])} for s in store.stories()],
         "reuse": [{"from": {"source": r["from_source"], "line": r["from_line"]},
                    "to": {"source": r["to_source"], "line": r["to_line"]},
                    "similarity": r["similarity"]} for r in pairs],

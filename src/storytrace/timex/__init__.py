@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from storytrace.timex._dates import narrow, point_of
+from storytrace.timex._lead import lead
 from storytrace.timex._lexicon import lexicon
 from storytrace.timex._rules import RULES, Context, Found
 
@@ -63,7 +64,9 @@ _UNTIL = re.compile(r"\b(?:until|till|before|by)\s+$", re.I)
 def _rules() -> list[tuple[str, re.Pattern[str], Any]]:
     if not _COMPILED:
         for name, pattern, handler in RULES:
-            _COMPILED.append((name, re.compile(pattern, re.IGNORECASE), handler))
+            # the lookahead only lets the pattern fail sooner where it cannot match
+            rx = re.compile(lead(pattern) + "(?:" + pattern + ")", re.IGNORECASE)
+            _COMPILED.append((name, rx, handler))
     return _COMPILED
 
 

@@ -71,6 +71,11 @@ class ParsedArticle:
         return list(zip(starts, [*starts[1:], n], strict=True))
 
     @functools.cached_property
+    def text(self) -> str:
+        """The parsed text, read once: spaCy's `doc.text` joins every token on each call."""
+        return str(self.doc.text)
+
+    @functools.cached_property
     def sent_chars(self) -> list[tuple[int, int]]:
         """(start, end) character offsets of each sentence in the parsed text."""
         doc = self.doc
@@ -78,13 +83,17 @@ class ParsedArticle:
 
     def sentences(self) -> list[tuple[int, int, int]]:
         """(paragraph index, start, end) of each sentence, offsets within its paragraph."""
+        return list(self._sentences)
+
+    @functools.cached_property
+    def _sentences(self) -> tuple[tuple[int, int, int], ...]:
         if self.doc is None:
-            return []
+            return ()
         out: list[tuple[int, int, int]] = []
         bounds = [(s, s + len(p.text)) for s, p in zip(self.starts, self.article.body,
                                                       strict=True)]
         k = 0
-        doc_text = self.doc.text
+        doc_text = self.text
         for s0, s1 in self.sent_chars:
             while k < len(bounds) and bounds[k][1] <= s0:
                 k += 1
@@ -98,7 +107,7 @@ class ParsedArticle:
                     base = bounds[j][0]
                     out.append((self.para_index[j], lo - base + lead, lo - base + trail))
                 j += 1
-        return out
+        return tuple(out)
 
 
 def body_layout(article: Article) -> tuple[str, tuple[int, ...], tuple[int, ...]]:

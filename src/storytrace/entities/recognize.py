@@ -150,7 +150,7 @@ class _Article:
 
     def __init__(self, parsed: ParsedArticle) -> None:
         self.doc = parsed.doc
-        self.text: str = parsed.doc.text
+        self.text: str = parsed.text
         self.starts = list(parsed.starts)
         self.para_index = list(parsed.para_index)
         self.sent_bounds = parsed.sent_bounds
@@ -428,7 +428,7 @@ def people_in(parsed: ParsedArticle) -> set[str]:
     """Full names spaCy tags as people in an article (shared across a batch)."""
     if parsed.doc is None:
         return set()
-    text = parsed.doc.text
+    text = parsed.text
     return {split_title(strip_possessive(e.text))[1] for e in parsed.doc.ents
             if e.label_ == "PERSON" and is_person_like(split_title(strip_possessive(e.text))[1])
             and norm(strip_possessive(e.text)) not in outlets()

@@ -29,6 +29,7 @@ PARAS = [
     "Voss said Friday that the council would meet again.",
     "The riders' group continued to call for a public inquiry.",
     "The harbour office said the ferry lost money, and the council paid the bill.",
+    "Voss went on to say that the ferry would run all winter.",
 ]
 
 
@@ -118,6 +119,8 @@ def test_cue_runs_on_to_its_content(found: Any) -> None:
     r = _one(aq.reports, "public inquiry")
     assert _span(texts, r.cue_span) == "continued to call for"
     assert r.text == "a public inquiry"
+    r = _one(aq.reports, "run all winter")
+    assert _span(texts, r.cue_span) == "went on to say" and r.text.startswith("that the ferry")
 
 
 def test_leading_conjunction_is_not_content(found: Any) -> None:

@@ -13,6 +13,8 @@ CUE_LEFT_DEPS = frozenset(("aux", "auxpass", "neg", "advmod"))
 # Links climbed from a cue to the verb it goes on from, and how many at most.
 CUE_CLIMB_DEPS = frozenset(("xcomp", "pcomp", "prep", "acomp"))
 CUE_CLIMB_STEPS = 3
+# Verbs a cue goes on from in a "to" clause the parse makes adverbial: "went on to say".
+CUE_GO_ON = frozenset(("go", "continue", "move", "proceed"))
 # At most this many words from the verb a cue goes on from to the cue itself.
 CUE_CLIMB_TOKENS = 6
 # Speech verbs whose object is the one spoken to: "told CNN", "warned voters".
@@ -60,8 +62,10 @@ def _cue_verb(cue: Any) -> Any:
         head = node.head
         if node.dep_ == "acl" and head.dep_ in ("dobj", "attr") and head.head.pos_ == "VERB":
             head = head.head  # "filed legal papers opposing"
-        elif node.dep_ not in CUE_CLIMB_DEPS:
-            break
+        elif node.dep_ not in CUE_CLIMB_DEPS and not (
+                node.dep_ == "advcl" and head.lemma_.lower() in CUE_GO_ON
+                and any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children)):
+            break  # "went on [to explain]" is parsed as a clause of its own
         if not (0 < cue.i - head.i <= CUE_CLIMB_TOKENS) or any(
                 t.is_punct for t in cue.doc[head.i + 1:cue.i]):
             break

@@ -160,3 +160,21 @@ def test_report_is_one_self_contained_file(db: Path, tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     html = out.read_text()
     assert "<style>" in html and "/static/" not in html and "Copper Kettle" in html
+
+
+def test_filtered_timeline_is_cached_until_the_store_changes(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    with storytrace.open(path) as st:
+        st.ingest([A])
+    client = TestClient(create_app(path, token="s3cret", read_token=False))
+    first = items(client.get("/api/events?as_of=2024-12-31"))
+    assert items(client.get("/api/events?as_of=2024-12-31")) == first
+    assert len(client.app.state.timelines) == 1  # type: ignore[attr-defined]
+    later = {"published": "2024-10-03", "outlet": "Harbour Wire", "id": "c1",
+             "text": "Milan Okafor opened a bakery in Porto on Oct. 1, neighbours said, "
+                     "and sold out of bread by noon."}
+    r = client.post("/api/articles", headers={"Authorization": "Bearer s3cret"}, json=later)
+    assert r.status_code == 201, r.text
+    again = items(client.get("/api/events?as_of=2024-12-31"))
+    assert len(again) > len(first)
+    assert any(e["earliest"] == "2024-10-01" for e in again)

@@ -16,6 +16,7 @@ import hmac
 import json
 import os
 import tempfile
+from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path, PurePath
 from typing import Annotated, Any
@@ -94,6 +95,34 @@ def may_write(request: Request) -> None:
         raise ApiError(403, "wrong token")
 
 
+# Timelines re-merged for a filter (as_of, entity, story) kept per store version: the
+# same view is asked for again and again, and changes only when articles arrive.
+TIMELINE_CACHE = 32
+
+
+def _version(st: storytrace.Corpus) -> tuple[Any, ...]:
+    """What changes whenever anything is written to the store: the last run and when
+    it finished (another process's `ingest` included)."""
+    conn = st.store.conn  # type: ignore[attr-defined]
+    return tuple(conn.execute("SELECT max(id), max(finished_at), count(*) FROM runs").fetchone())
+
+
+def _timeline(request: Request, st: storytrace.Corpus, day: dt.date | None,
+              entity: str | None, story: str | None) -> list[dict[str, Any]]:
+    if day is None and entity is None and story is None:
+        return st.timeline()
+    cache: OrderedDict[tuple[Any, ...], list[dict[str, Any]]] = request.app.state.timelines
+    key = (_version(st), day, entity, story)
+    if key in cache:
+        cache.move_to_end(key)
+        return cache[key]
+    events = st.timeline(as_of=day, entity=entity, story=story)
+    cache[key] = events
+    while len(cache) > TIMELINE_CACHE:
+        cache.popitem(last=False)
+    return events
+
+
 Corpus = Annotated[storytrace.Corpus, Depends(corpus)]
 Limit = Annotated[int, Query(ge=1, le=PAGE_MAX, description="Items per page.")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000_000, description="Items to skip.")]
@@ -116,6 +145,7 @@ def create_app(db: str | Path | None = None, *, token: str | None = None,
     app.state.db = db_path
     app.state.token = secret
     app.state.guard_reads = guard_reads
+    app.state.timelines = OrderedDict()
     read = [Depends(may_read)]
 
     @app.exception_handler(ApiError)
@@ -250,7 +280,7 @@ def create_app(db: str | Path | None = None, *, token: str | None = None,
         return _page(_quotes(st, speaker, via, origin, story), limit, offset)
 
     @app.get("/api/events", dependencies=read, tags=["events"])
-    def list_events(st: Corpus, limit: Limit = 50, offset: Offset = 0,
+    def list_events(request: Request, st: Corpus, limit: Limit = 50, offset: Offset = 0,
                     as_of: str | None = None, entity: str | None = None,
                     story: str | None = None) -> dict[str, Any]:
         """The timeline: events in date order with sources, evidence and conflicts."""
@@ -262,7 +292,7 @@ def create_app(db: str | Path | None = None, *, token: str | None = None,
                                 "LIMIT ? OFFSET ?", (limit, offset)).fetchall()
             return {"total": total, "limit": limit, "offset": offset,
                     "items": [json.loads(r[0]) for r in rows]}
-        return _page(st.timeline(as_of=day, entity=entity, story=story), limit, offset)
+        return _page(_timeline(request, st, day, entity, story), limit, offset)
 
     @app.get("/api/claims", dependencies=read, tags=["claims"])
     def list_claims(st: Corpus, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
@@ -291,7 +321,7 @@ def create_app(db: str | Path | None = None, *, token: str | None = None,
     def timeline_page(request: Request, st: Corpus, as_of: str | None = None,
                       entity: str | None = None, story: str | None = None) -> HTMLResponse:
         day = _day(as_of, "as_of")
-        events = st.timeline(as_of=day, entity=entity, story=story)
+        events = _timeline(request, st, day, entity, story)
         months: dict[str, list[dict[str, Any]]] = {}
         for e in events:
             key = period(e)

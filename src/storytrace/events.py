@@ -22,7 +22,7 @@ from typing import Any
 from storytrace import timex
 from storytrace.entities.names import ascii_punct
 from storytrace.gazetteer import data_lines, stopwords
-from storytrace.nlp import ParsedArticle
+from storytrace.nlp import ParsedArticle, plain
 
 STAGE = "events"
 
@@ -544,7 +544,7 @@ def _participants(m: Mention, mentions: list[tuple[int, int, int, str, str]],
 def find_dict(parsed: ParsedArticle, ctx: Any = None, results: dict[str, Any] | None = None
               ) -> list[dict[str, Any]]:
     """The per-article step as the pipeline stores it."""
-    return [asdict(m) for m in find(parsed, results)]
+    return [plain(m) for m in find(parsed, results)]
 
 
 def relink(store: Any) -> list[Event]:

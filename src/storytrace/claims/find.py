@@ -22,7 +22,7 @@ from typing import Any
 
 from storytrace.claims import cues
 from storytrace.gazetteer import tsv_rows
-from storytrace.nlp import ParsedArticle
+from storytrace.nlp import ParsedArticle, plain
 
 # A contrast word counts as a denial when it follows an exclusive word within
 # this many tokens: "strictly professional", "just talking about a possible project".
@@ -650,4 +650,4 @@ def _start_of(mentions: list[tuple[int, int, int, str, str]], para: int, key: st
 def find_dict(parsed: ParsedArticle, ctx: Any = None, results: dict[str, Any] | None = None
               ) -> list[dict[str, Any]]:
     """The per-article step as the pipeline stores it; reads the entity stage's result."""
-    return [asdict(r) for r in find(parsed, results)]
+    return [plain(r) for r in find(parsed, results)]

@@ -4,7 +4,6 @@ name structure and context, grouped into the article's own entities."""
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import functools
 import re
 from collections import Counter
@@ -22,7 +21,7 @@ from storytrace.entities.names import (
     strip_possessive,
 )
 from storytrace.gazetteer import OutletEntry, data_lines, outlets
-from storytrace.nlp import ParsedArticle
+from storytrace.nlp import ParsedArticle, plain
 
 # Evidence strength of a typing decision; the corpus linker sums them across
 # articles so that a title quoted once outweighs a careless NER label elsewhere.
@@ -126,7 +125,7 @@ class ArticleEntities:
     facts: list[LocalFact] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        return dict(plain(self))
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ArticleEntities:

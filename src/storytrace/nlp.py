@@ -72,6 +72,23 @@ class ParsedArticle:
         return list(zip(starts, [*starts[1:], n], strict=True))
 
     @functools.cached_property
+    def tokens(self) -> list[Any]:
+        """The doc's tokens, made once.
+
+        spaCy makes a new Token object on every `doc[i]` and every pass over the
+        doc; the stages make dozens of passes, and making tokens was their largest cost.
+        """
+        return list(self.doc)
+
+    @functools.cached_property
+    def token_texts(self) -> list[str]:
+        return [t.text for t in self.tokens]
+
+    @functools.cached_property
+    def token_idx(self) -> list[int]:
+        return [t.idx for t in self.tokens]
+
+    @functools.cached_property
     def text(self) -> str:
         """The parsed text, read once: spaCy's `doc.text` joins every token on each call."""
         return str(self.doc.text)

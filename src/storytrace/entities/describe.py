@@ -76,7 +76,7 @@ def _conjuncts(tok: Any) -> set[int]:
 
 def descriptors(art: _Article, ents: list[LocalEntity]) -> list[Descriptor]:
     """Role noun phrases introduced by 'the', with what constrains whom they stand for."""
-    doc = art.doc
+    toks = art.tokens
     # One-word "organisations" may be surnames NER mistyped; the linker keeps
     # only candidates that turn out to be people.
     people = [m for m in _mention_index(art, ents, ("PERSON", "ORG"))
@@ -85,19 +85,19 @@ def descriptors(art: _Article, ents: list[LocalEntity]) -> list[Descriptor]:
     if not people:
         return []
     out = []
-    for tok in doc:
+    for tok in toks:
         noun = tok.lower_
         year_old = False
-        if noun == "old" and tok.i >= 3 and doc[tok.i - 2].lower_ == "year" and (
-                tok.i + 1 >= len(doc) or doc[tok.i + 1].pos_ not in ("NOUN", "PROPN", "ADJ")):
+        if noun == "old" and tok.i >= 3 and toks[tok.i - 2].lower_ == "year" and (
+                tok.i + 1 >= len(toks) or toks[tok.i + 1].pos_ not in ("NOUN", "PROPN", "ADJ")):
             year_old, noun = True, "year-old"
         elif noun not in roles() or tok.tag_ not in ("NN", "NNP"):
             continue
-        if tok.i + 1 < len(doc) and doc[tok.i + 1].tag_ in ("NNP", "NN"):
+        if tok.i + 1 < len(toks) and toks[tok.i + 1].tag_ in ("NNP", "NN"):
             continue  # "the actress Ana de Armas", "the star power": a title or a compound
         start_i = None
         for j in range(tok.i - 1, max(-1, tok.i - DESCRIPTOR_MAX_TOKENS), -1):
-            t = doc[j]
+            t = toks[j]
             in_title = any(s <= t.idx < e for s, e, _, _ in works)
             if t.lower_ == "the" and not in_title:
                 start_i = j
@@ -106,7 +106,7 @@ def descriptors(art: _Article, ents: list[LocalEntity]) -> list[Descriptor]:
                 break
         if start_i is None:
             continue
-        start, end = doc[start_i].idx, tok.idx + len(tok.text)
+        start, end = toks[start_i].idx, tok.idx + len(tok.text)
         if any(s < end and start < e for s, e, _, _ in people):
             continue  # a name inside the phrase: not a stand-in for one
         text = art.text[start:end]
@@ -133,10 +133,10 @@ def descriptors(art: _Article, ents: list[LocalEntity]) -> list[Descriptor]:
 def _candidates(art: _Article, tok: Any, start: int,
                 people: list[tuple[int, int, str, str]]) -> list[list[Any]]:
     """People the descriptor may stand for, with a salience from recency and frequency."""
-    doc = art.doc
+    tokens = art.tokens
     here = art.sent_of(start)
     lo, hi = art.sent_bounds[art.sent_of(tok.idx)]
-    sent = doc[lo:hi]
+    sent = tokens[lo:hi]
     excluded: set[str] = set()
     blocked = _conjuncts(tok) | _verb_subjects(tok)
     for s, e, key, _ in people:
@@ -154,14 +154,14 @@ def _candidates(art: _Article, tok: Any, start: int,
             score[key] = score.get(key, 0.0) + math.exp(-dist / RECENCY_SCALE)
         elif dist == 0:
             score[key] = score.get(key, 0.0) + 0.5  # named later in the same sentence
-    del doc
+    del tokens
     return [[k, round(v, 4)] for k, v in sorted(score.items(), key=lambda kv: -kv[1])]
 
 
 def definite_references(art: _Article, ents: list[LocalEntity]) -> None:
     """'the union', 'the island', 'the Ledger': the last word of an organisation, place or
     outlet named earlier in the article stands for it. Added to its mentions and forms."""
-    doc = art.doc
+    toks = art.tokens
     heads: dict[str, list[LocalEntity]] = {}
     for e in ents:
         if e.type in ("ORG", "PLACE", "OUTLET") and " " in e.name:
@@ -173,22 +173,22 @@ def definite_references(art: _Article, ents: list[LocalEntity]) -> None:
         art, ents, ("PERSON", "ORG", "PLACE", "OUTLET", "WORK", "PLATFORM"))]
     first_seen = {e.key: min((art.starts[art.para_index.index(m[0])] + m[1]
                               for m in e.mentions), default=0) for e in ents}
-    for tok in doc:
+    for tok in toks:
         owners = heads.get(tok.lower_)
         if not owners or len(owners) != 1 or tok.tag_ not in ("NN", "NNP"):
             continue
-        if tok.i + 1 < len(doc) and doc[tok.i + 1].tag_ in ("NN", "NNS", "NNP"):
+        if tok.i + 1 < len(toks) and toks[tok.i + 1].tag_ in ("NN", "NNS", "NNP"):
             continue  # "the union leader": a modifier, not the union
         start_i = None
         for j in range(tok.i - 1, max(-1, tok.i - 5), -1):
-            if doc[j].lower_ == "the":
+            if toks[j].lower_ == "the":
                 start_i = j
                 break
-            if doc[j].tag_ not in ("JJ", "NN", "NNS", "POS", "NNP"):
+            if toks[j].tag_ not in ("JJ", "NN", "NNS", "POS", "NNP"):
                 break
         if start_i is None:
             continue
-        start, end = doc[start_i].idx, tok.idx + len(tok.text)
+        start, end = toks[start_i].idx, tok.idx + len(tok.text)
         owner = owners[0]
         if first_seen[owner.key] >= start or any(s < end and start < e for s, e in taken):
             continue
@@ -203,7 +203,7 @@ def definite_references(art: _Article, ents: list[LocalEntity]) -> None:
 
 def facts(art: _Article, ents: list[LocalEntity]) -> list[LocalFact]:
     """Ages in apposition, role nouns before names, directors and casts of works."""
-    doc, text = art.doc, art.text
+    doc, all_toks, text = art.doc, art.tokens, art.text
     out: list[LocalFact] = []
     people = _mention_index(art, ents)
     works = _mention_index(art, ents, ("WORK",))
@@ -220,7 +220,7 @@ def facts(art: _Article, ents: list[LocalEntity]) -> list[LocalFact]:
             continue
         para, _ = art.locate(s)
         first = toks[0]
-        prev = doc[first.i - 1] if first.i > 0 else None
+        prev = all_toks[first.i - 1] if first.i > 0 else None
         if kind == "title" or (prev is not None and prev.lemma_.lower() in roles()
                                and prev.tag_ in ("NN", "NNS", "NNP")):
             noun = (prev.lemma_.lower() if prev is not None and kind != "title"
@@ -228,7 +228,7 @@ def facts(art: _Article, ents: list[LocalEntity]) -> list[LocalFact]:
             role = _role_of(noun)
             if role:
                 out.append(LocalFact(key, "role", role, para, text[max(0, s - 30):e]))
-    for lo, hi in ((doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text))
+    for lo, hi in ((all_toks[s].idx, all_toks[e - 1].idx + len(all_toks[e - 1].text))
                    for s, e in art.sent_bounds):
         in_sent = [(s, e, k) for s, e, k, _ in works if lo <= s < hi]
         if not in_sent:

@@ -13,6 +13,8 @@ PARTICLES = frozenset({"de", "da", "di", "del", "della", "van", "von", "der", "d
 SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 _TRANS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
                         "\u2014": "-", "\u2013": "-", "\u2212": "-", "\u00a0": " "})
+# Names met recently; an article asks for the key of the same few spans many times.
+NORM_CACHE = 1 << 16
 _POSSESSIVE = re.compile(r"(?:'s|'|’s|’)$")
 
 
@@ -21,6 +23,7 @@ def ascii_punct(s: str) -> str:
     return s.translate(_TRANS)
 
 
+@functools.lru_cache(maxsize=NORM_CACHE)
 def norm(s: str) -> str:
     """The matching key of a name: ASCII punctuation, case-folded, no leading 'the'.
 

@@ -149,6 +149,9 @@ class _Article:
 
     def __init__(self, parsed: ParsedArticle) -> None:
         self.doc = parsed.doc
+        self.tokens = parsed.tokens
+        self.token_texts = parsed.token_texts
+        self.token_idx = parsed.token_idx
         self.text: str = parsed.text
         self.starts = list(parsed.starts)
         self.para_index = list(parsed.para_index)
@@ -202,34 +205,38 @@ def _gazetteer(art: _Article, known_outlets: dict[str, str]) -> list[_Cand]:
     table = dict(outlets())
     for key, name in known_outlets.items():
         table.setdefault(key, OutletEntry(name, "outlet", (), ""))
-    doc = art.doc
+    doc, toks, texts, idx = art.doc, art.tokens, art.token_texts, art.token_idx
+    size = len(texts)
+    # spans end on neither punctuation (but "!") nor space
+    ends = [not ((t.is_punct and t.text != "!") or t.is_space) for t in toks]
     out: list[_Cand] = []
     i = 0
-    while i < len(doc):
-        tok = doc[i]
-        if not (tok.text[:1].isupper() or tok.text[:1].isdigit() or _GLUED.match(tok.text)):
+    while i < size:
+        word = texts[i]
+        glued = _GLUED.match(word)
+        if not (word[:1].isupper() or word[:1].isdigit() or glued):
             i += 1
             continue
-        glued = _GLUED.match(tok.text)
         if glued and table.get(norm(glued.group(2))):
-            start = tok.idx + len(glued.group(1))
+            start = idx[i] + len(glued.group(1))
             entry = table[norm(glued.group(2))]
-            out.append(_Cand(start, tok.idx + len(tok.text), glued.group(2),
+            out.append(_Cand(start, idx[i] + len(word), glued.group(2),
                              KIND_TYPES.get(entry.kind, "OUTLET"), STRONG, entry.name))
             i += 1
             continue
-        for n in range(min(6, len(doc) - i), 0, -1):
-            span = doc[i:i + n]
-            if (span[-1].is_punct and span[-1].text != "!") or span[-1].is_space:
+        for n in range(min(6, size - i), 0, -1):
+            last = i + n - 1
+            if not ends[last]:
                 continue
-            text = strip_possessive(span.text)
+            # the text of doc[i:i + n]
+            text = strip_possessive(art.text[idx[i]:idx[last] + len(texts[last])])
             found = table.get(norm(text))
             if found is None or not text:
                 continue
             entry = found
             if n == 1 and not _outlet_context(doc, i):
                 break
-            start = span.start_char
+            start = idx[i]
             # keep "the" out of the span, and a possessive
             out.append(_Cand(start, start + len(text), text, KIND_TYPES.get(entry.kind, "OUTLET"),
                              STRONG, entry.name))
@@ -252,15 +259,15 @@ def _outlet_context(doc: Any, i: int) -> bool:
 
 def _cue_titles(art: _Article) -> list[_Cand]:
     """Unquoted titles right after a work cue: 'the upcoming film Deeper'."""
-    doc = art.doc
+    toks = art.tokens
     out = []
-    for tok in doc:
-        if tok.lower_ not in work_cues() or tok.pos_ != "NOUN" or tok.i + 1 >= len(doc):
+    for tok in toks:
+        if tok.lower_ not in work_cues() or tok.pos_ != "NOUN" or tok.i + 1 >= len(toks):
             continue
         j = tok.i + 1
         words: list[Any] = []
-        while j < len(doc):
-            t = doc[j]
+        while j < len(toks):
+            t = toks[j]
             joiner = t.lower_ in SMALL_WORDS or t.text in (":", "-", "–", "—")
             if t.text[:1].isupper() or (words and (t.text[:1].isdigit() or joiner)):
                 words.append(t)
@@ -391,18 +398,18 @@ def _known(art: _Article, known_people: KnownNames) -> list[_Cand]:
     """Names the corpus already knows, found even where NER misses them here: full
     names, and surnames that are not common words ("Quill went on the radio")."""
     out = []
-    doc = art.doc
+    toks = art.tokens
     surnames = set(known_people.get(SURNAMES, []))
-    for tok in doc:
+    for tok in toks:
         for name in known_people.get(tok.text, ()):
             if art.text.startswith(name, tok.idx):
                 end = tok.idx + len(name)
                 if end == len(art.text) or not art.text[end].isalnum():
                     out.append(_Cand(tok.idx, end, name, "PERSON", MEDIUM))
-    for tok in doc:
+    for tok in toks:
         if tok.text in surnames and not tok.is_stop and len(tok.text) > 3 and (
-                doc[tok.i + 1].pos_ in ("VERB", "AUX", "PUNCT", "PART")
-                if tok.i + 1 < len(doc) else True):
+                toks[tok.i + 1].pos_ in ("VERB", "AUX", "PUNCT", "PART")
+                if tok.i + 1 < len(toks) else True):
             c = _Cand(tok.idx, tok.idx + len(tok.text), tok.text, "PERSON", WEAK)
             if not _overlaps(c, out):
                 out.append(c)
@@ -582,7 +589,7 @@ def _titled_forms(b: _Builder) -> None:
             span = doc.char_span(start, start + len(text), alignment_mode="expand")
             if span is None or span.start == 0:
                 continue
-            toks = list(doc[max(0, span.start - 8):span.start])
+            toks = art.tokens[max(0, span.start - 8):span.start]
             if toks[-1].idx + len(toks[-1].text) + 1 != start:
                 continue
             j = len(toks) - 1
@@ -614,8 +621,7 @@ def _gender_votes(b: _Builder) -> None:
         for para, off, *_ in e.mentions:
             doc_off = art.starts[art.para_index.index(para)] + off
             by_sent.setdefault(art.sent_of(doc_off), set()).add(e.key)
-    doc = art.doc
-    sents = [doc[s:e] for s, e in art.sent_bounds]
+    sents = [art.tokens[s:e] for s, e in art.sent_bounds]
     for i, keys in by_sent.items():
         if len(keys) != 1:
             continue

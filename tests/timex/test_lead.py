@@ -38,3 +38,17 @@ def test_lead_keeps_every_match(name: str, pattern: str) -> None:
 ])
 def test_lead_of_small_patterns(pattern: str, expected: str) -> None:
     assert lead(pattern, 2) == expected
+
+
+def test_phrases_grouped_by_letter_match_as_one_alternation(monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    grouped, group_phrase = _rules._phrases_pattern()
+    monkeypatch.setattr(_rules, "first_letters", lambda pattern: None)
+    flat, flat_phrase = _rules._phrases_pattern()
+    assert grouped != flat
+    text = " ".join(ph.pattern.replace("(?:", "").replace(")", "").split("|")[0]
+                    for ph in _rules.L.phrases) + " " + " ".join(TEXTS)
+    a, b = re.compile(grouped, re.I), re.compile(flat, re.I)
+    got = [(m.span(), group_phrase[m.lastindex or 0]) for m in a.finditer(text)]
+    assert got == [(m.span(), flat_phrase[m.lastindex or 0]) for m in b.finditer(text)]
+    assert len(got) > len(_rules.L.phrases) // 2

@@ -103,3 +103,18 @@ def lead(pattern: str, k: int = LEAD_CHARS) -> str:
         return ""
     return "(?=" + "".join("[" + "".join(sorted({t[j] for t in prefixes})) + "]"
                            for j in range(n)) + ")"
+
+
+def first_letters(pattern: str) -> set[str] | None:
+    """The lower-case ASCII letters or digits a match of `pattern` can start with; None
+    when it can start with anything else.
+
+    >>> sorted(first_letters(r"(?:earlier|later)\\s+today"))
+    ['e', 'l']
+    """
+    out = set()
+    for t, _ in _seq(list(_parser.parse(pattern)), 1):
+        if len(t) != 1 or len(t[0]) != 1:
+            return None
+        out.add(t[0].lower())
+    return out

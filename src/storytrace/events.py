@@ -163,7 +163,7 @@ def find(parsed: ParsedArticle, results: dict[str, Any] | None = None) -> list[M
         span = doc.char_span(parsed.starts[k] + s, parsed.starts[k] + e, alignment_mode="expand")
         if span is None or not len(span):
             continue
-        trig = _trigger(list(span))
+        trig = _trigger(parsed.tokens[span.start:span.end])
         if trig is None:
             continue
         spans.append((span.start, span.end))
@@ -182,7 +182,7 @@ def find(parsed: ParsedArticle, results: dict[str, Any] | None = None) -> list[M
     for i, m in enumerate(out):
         k = next(j for j, p in enumerate(body) if p.index == m.para)
         lo, hi = _segment(parsed, k, m, out, spans, i)
-        m.words = _keywords(doc[lo:hi], set(range(*spans[i])))
+        m.words = _keywords(parsed.tokens[lo:hi], set(range(*spans[i])))
     _borrow_next(out, body, by_para, dated_sentences, parsed)
     return out
 
@@ -206,7 +206,7 @@ def _segment(parsed: ParsedArticle, k: int, m: Mention, mentions: list[Mention],
     pos = same.index(i)
     start = spans[same[pos - 1]][1] if pos else lo
     end = spans[same[pos + 1]][0] if pos + 1 < len(same) else hi
-    before = [t for t in doc[start:spans[i][0]] if t.is_alpha]
+    before = [t for t in parsed.tokens[start:spans[i][0]] if t.is_alpha]
     return (start, spans[i][1]) if len(before) >= 3 else (start, end)
 
 

@@ -120,9 +120,10 @@ def match_frame(tokens: list[Any]) -> tuple[cues.Frame, int, int, str] | None:
     excl = cues.exclusives()
     # Where each word is, so a phrase is tried only where its first word stands
     # (every frame's every phrase at every token was most of the ingest time).
+    lows = [t.lower_ for t in tokens]  # read once: every frame looks at every word
     at: dict[str, list[int]] = {}
-    for i, t in enumerate(tokens):
-        at.setdefault(t.lower_, []).append(i)
+    for i, low in enumerate(lows):
+        at.setdefault(low, []).append(i)
     for fr in cues.frames():
         hits: list[tuple[int, int, int, str]] = []
         for how, plist in (("phrase", fr.phrases), ("opposite", fr.opposite)):
@@ -132,12 +133,11 @@ def match_frame(tokens: list[Any]) -> tuple[cues.Frame, int, int, str] | None:
                         hits.append((_depth(_head(tokens, i, i + len(ph.words))), i,
                                      i + len(ph.words), how))
         if fr.contrast:
-            for i, t in enumerate(tokens):
-                if t.lower_ not in excl or (i and tokens[i - 1].lower_ in ("not", "n't")):
+            for i, low in enumerate(lows):
+                if low not in excl or (i and lows[i - 1] in ("not", "n't")):
                     continue  # "not only ... but also" widens, it does not narrow
                 for j in range(i + 1, min(len(tokens), i + 1 + CONTRAST_WINDOW)):
-                    if tokens[j].lower_ in fr.contrast or tokens[j].lemma_.lower() in \
-                            fr.contrast:
+                    if lows[j] in fr.contrast or tokens[j].lemma_.lower() in fr.contrast:
                         hits.append((_depth(tokens[j]), j, j + 1, "contrast"))
                         break
         if hits:
@@ -434,7 +434,7 @@ def find(parsed: ParsedArticle, results: dict[str, Any] | None = None) -> list[L
         span = doc.char_span(base + s, base + e, alignment_mode="expand")
         if span is None or not len(span):
             continue
-        tokens = list(span)
+        tokens = parsed.tokens[span.start:span.end]
         hit = match_frame(tokens)
         if hit is None:
             continue

@@ -90,8 +90,9 @@ class ParsedArticle:
 
     @functools.cached_property
     def text(self) -> str:
-        """The parsed text, read once: spaCy's `doc.text` joins every token on each call."""
-        return str(self.doc.text)
+        """The parsed text, read once: spaCy's `doc.text` joins every token on each call
+        (here the tokens already made)."""
+        return "".join(t.text_with_ws for t in self.tokens)
 
     @functools.cached_property
     def sent_chars(self) -> list[tuple[int, int]]:

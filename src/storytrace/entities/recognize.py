@@ -559,18 +559,33 @@ def _scan_mentions(b: _Builder) -> None:
                     forms.append((ascii_punct(form), ent, kind))
     forms.sort(key=lambda f: -len(f[0]))
     taken: list[tuple[int, int]] = []
+    used = bytearray(len(text))  # characters inside a taken span
+    empty: list[int] = []  # where empty spans were taken
+
+    def overlaps(s: int, e: int) -> bool:
+        if s >= e:
+            return any(s < te and ts < e for ts, te in taken)
+        return used.find(1, s, e) >= 0 or any(s < t < e for t in empty)
+
+    def take(s: int, e: int) -> None:
+        taken.append((s, e))
+        if s < e:
+            used[s:e] = b"\x01" * (e - s)
+        else:
+            empty.append(s)
+
     for s, e, ent, kind in b.seeds:
-        if ent.key in b.entities and not any(s < te and ts < e for ts, te in taken):
-            taken.append((s, e))
+        if ent.key in b.entities and not overlaps(s, e):
+            take(s, e)
             para, off = b.art.locate(s)
             ent.mentions.append([para, off, off + (e - s), text[s:e], kind])
     for form, ent, kind in forms:
         pat = re.compile(rf"(?<![\w@#-]){re.escape(form)}(?![\w-])")
         for m in pat.finditer(text):
             s, e = m.span()
-            if any(s < te and ts < e for ts, te in taken):
+            if overlaps(s, e):
                 continue
-            taken.append((s, e))
+            take(s, e)
             para, off = b.art.locate(s)
             ent.mentions.append([para, off, off + (e - s), m.group(0), kind])
     for ent in b.entities.values():
@@ -629,9 +644,10 @@ def _gender_votes(b: _Builder) -> None:
         # Pronouns outside quotations, in this sentence and, when it names
         # nobody, the next: inside quotes "he" is someone the speaker talks about.
         toks = [t for s in sents[i:i + (1 if i + 1 in by_sent else 2)] for t in s]
-        words = Counter(t.lower_ for t in toks if not _in_quote(art.text, t.idx))
-        m = sum(words[w] for w in ("he", "him", "his", "himself"))
-        f = sum(words[w] for w in ("she", "her", "hers", "herself"))
+        words = Counter(w for t in toks if (w := t.lower_) in _PRONOUNS
+                        and not _in_quote(art.text, t.idx))
+        m = sum(words[w] for w in _PRONOUNS[:4])
+        f = sum(words[w] for w in _PRONOUNS[4:])
         if bool(m) != bool(f):  # both: two people in play, no evidence
             b.entities[key].gender[0] += m
             b.entities[key].gender[1] += f
@@ -641,6 +657,9 @@ def _gender_votes(b: _Builder) -> None:
             e.gender[0] += PRIOR_VOTES
         elif prior == "f":
             e.gender[1] += PRIOR_VOTES
+
+
+_PRONOUNS = ("he", "him", "his", "himself", "she", "her", "hers", "herself")
 
 
 def _in_quote(text: str, off: int) -> bool:

@@ -10,8 +10,10 @@ How a date earns its place (weights in `Params`, chosen on Timeline17 dev):
 
 - every article that mentions the day (a day-precision date the time stage
   resolves in one of its sentences) counts once, however often it says it;
-- an article published on the day or after it counts more (`later`): it
-  reports what happened, where one written before only announces a plan;
+- an article published after the day counts more (`later`), one published on
+  the day a little less (`same_day`): it reports what happened, where one
+  written before only announces a plan, and a day still referred to
+  afterwards is one that mattered;
 - each article's mention is weighted by how much its sentence is about the
   story (`date_topical`): the share of the story's articles that use its
   words, so that a day named in an aside about something else counts less;
@@ -90,15 +92,23 @@ class Doc:
 class Params:
     """The few global weights of the selection; see the module docstring."""
 
-    # Weight of one article mentioning the day; an article published on the day
-    # or after it (a report, not an announcement of something to come) weighs
-    # `later` more. Timeline17 dev (14 timelines, Date-F1, with the topical
-    # weights below): later 1 → 0.638, 3 → 0.639, 5 → 0.641, 8 → 0.640; at
-    # later 2, later_days 1 (only articles of the next days) → 0.636, 0 → 0.639.
+    # Weight of one article mentioning the day; an article published after the
+    # day (a report, not an announcement of something to come) weighs `later`
+    # more. Timeline17 dev (14 timelines, Date-F1, with the topical weights
+    # below and same_day = later): later 1 → 0.638, 3 → 0.639, 5 → 0.641,
+    # 8 → 0.640; at later 2, only articles of the next days (later_days 1)
+    # → 0.636, also those of the day itself (0) → 0.639.
     article: float = 1.0
     later: float = 5.0
-    # How many days after the day an article must appear for `later` to apply.
+    # How many days after the day an article must appear for `later` (at 0:
+    # `same_day`) to apply.
     later_days: int = 0
+    # Instead of `later`, an article published on the day itself (its news,
+    # "today") weighs `same_day` more: a day referred back to afterwards
+    # mattered more than one only reported as it happened. Timeline17 dev
+    # Date-F1 (later 5): same_day 0 → 0.625, 1 → 0.628, 2 → 0.643, 3 → 0.644,
+    # 4 → 0.644, 5 → 0.641, 8 → 0.637.
+    same_day: float = 3.0
     # Each distinct outlet beyond the mentions themselves (0, 1 or 2 scored the
     # same on Timeline17 dev, mostly one-outlet topics; 1 keeps the intent).
     outlet: float = 1.0
@@ -252,8 +262,8 @@ def select(docs: Iterable[Doc], top: int, *, per_date: int = 2,
     ndocs = len(dl)
 
     seen_text: set[str] = set()
-    # day -> article -> (published on or after the day, best topicality of its mentions)
-    support: dict[dt.date, dict[int, tuple[bool, float]]] = defaultdict(dict)
+    # day -> article -> (its `later` or `same_day` weight, best topicality of its mentions)
+    support: dict[dt.date, dict[int, tuple[float, float]]] = defaultdict(dict)
     cands: dict[dt.date, list[_Cand]] = defaultdict(list)
     # day -> opening lines of the articles published that day, each with the days it names
     leads: dict[dt.date, list[tuple[_Cand, set[dt.date]]]] = defaultdict(list)
@@ -281,8 +291,10 @@ def select(docs: Iterable[Doc], top: int, *, per_date: int = 2,
             words = _content(units[k].text, stop)
             t = _topicality(words, df, ndocs)
             alltop.append(t)
-            later, best = support[day].get(n, (False, 0.0))
-            support[day][n] = (later or (d.published - day).days >= p.later_days, max(best, t))
+            later, best = support[day].get(n, (0.0, 0.0))
+            gap = (d.published - day).days
+            lw = 0.0 if gap < p.later_days else p.same_day if gap == 0 else p.later
+            support[day][n] = (max(later, lw), max(best, t))
             cands[day].append(_Cand(n, units[k], words))
         for k, (u, new) in enumerate(list(zip(units, fresh, strict=True))[:p.lead_lines]):
             if new:
@@ -301,7 +313,7 @@ def select(docs: Iterable[Doc], top: int, *, per_date: int = 2,
             continue
         sup = support.get(day, {})
         outs = {dl[n].outlet or dl[n].source for n in sup}
-        scores[day] = (sum((p.article + (p.later if later else 0.0))
+        scores[day] = (sum((p.article + later)
                            * (t / meantop if meantop else 1.0) ** p.date_topical
                            for later, t in sup.values())
                        + p.outlet * len(outs) + p.published * pub[day] + p.event * extra[day])

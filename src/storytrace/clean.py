@@ -64,8 +64,8 @@ def _words(text: str) -> list[str]:
 
 
 def _caps_share(text: str) -> float:
-    letters = [c for c in text if c.isalpha()]
-    return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
+    letters = list(filter(str.isalpha, text))
+    return sum(map(str.isupper, letters)) / len(letters) if letters else 0.0
 
 
 def _title_case_share(words: list[str]) -> float:

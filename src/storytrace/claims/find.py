@@ -124,6 +124,9 @@ def match_frame(tokens: list[Any]) -> tuple[cues.Frame, int, int, str] | None:
     at: dict[str, list[int]] = {}
     for i, low in enumerate(lows):
         at.setdefault(low, []).append(i)
+    # exclusive words ("strictly"); "not only ... but also" widens, it does not narrow
+    narrowing = [i for i, low in enumerate(lows)
+                 if low in excl and not (i and lows[i - 1] in ("not", "n't"))]
     for fr in cues.frames():
         hits: list[tuple[int, int, int, str]] = []
         for how, plist in (("phrase", fr.phrases), ("opposite", fr.opposite)):
@@ -133,9 +136,7 @@ def match_frame(tokens: list[Any]) -> tuple[cues.Frame, int, int, str] | None:
                         hits.append((_depth(_head(tokens, i, i + len(ph.words))), i,
                                      i + len(ph.words), how))
         if fr.contrast:
-            for i, low in enumerate(lows):
-                if low not in excl or (i and lows[i - 1] in ("not", "n't")):
-                    continue  # "not only ... but also" widens, it does not narrow
+            for i in narrowing:
                 for j in range(i + 1, min(len(tokens), i + 1 + CONTRAST_WINDOW)):
                     if lows[j] in fr.contrast or tokens[j].lemma_.lower() in fr.contrast:
                         hits.append((_depth(tokens[j]), j, j + 1, "contrast"))

@@ -685,7 +685,8 @@ def report(
     as_of: Annotated[str | None, typer.Option("--as-of", help="As published by this day.")
                      ] = None,
 ) -> None:
-    """The story as one self-contained file to send: the timeline with every source.
+    """The story as one self-contained file to send: its key dates (the digest, sized
+    to the story), then the timeline with every source.
 
     Example:
         storytrace report --db story.db --format html --out story.html
@@ -694,15 +695,20 @@ def report(
         raise typer.BadParameter(f"{format!r}: expected html or markdown")
     day = _date(as_of)
     _require(db)
+    from storytrace import digest
+
     with _open(db) as st:
         events = st.timeline(as_of=day, story=story)
+        size = len(st.in_story(story) or ()) if story else st.stats()["articles"]
+        key_dates = st.digest(top=digest.timeline_size(size), story=story, as_of=day)
         if format == "html":
             from storytrace.web.report import timeline_html
 
             text = timeline_html(events, title=f"Timeline ({st.stats()['articles']} articles)",
-                                 as_of=as_of)
+                                 as_of=as_of, key_dates=key_dates)
         else:
-            text = timeline_markdown(events)
+            text = ("# Key dates\n\n" + digest.markdown(key_dates) + "\n# Timeline\n\n"
+                    + timeline_markdown(events)) if key_dates else timeline_markdown(events)
     if out_file:
         out_file.write_text(text, encoding="utf-8")
         out.print(f"wrote {out_file} ({len(events)} events)")

@@ -160,6 +160,10 @@ def test_report_is_one_self_contained_file(db: Path, tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     html = out.read_text()
     assert "<style>" in html and "/static/" not in html and "Copper Kettle" in html
+    assert "Key dates" in html and html.index("Key dates") < html.index("Copper Kettle")
+    r = CliRunner().invoke(app, ["report", "--db", str(db), "--format", "markdown"])
+    assert r.exit_code == 0 and r.stdout.startswith("# Key dates")
+    assert "[a.txt:" in r.stdout.split("# Timeline")[0]  # each key sentence sourced
 
 
 def test_filtered_timeline_is_cached_until_the_store_changes(tmp_path: Path) -> None:

@@ -286,7 +286,8 @@ def _cue_titles(art: _Article) -> list[_Cand]:
 
 
 def _clean_ent(art: _Article, ent: Any) -> tuple[int, int, str] | None:
-    start, text = ent.start_char, ent.text
+    start = ent.start_char
+    text = art.text[start:ent.end_char]  # ent.text, without making its tokens
     m = re.match(r"^(?:the|The)\s+|^[\"“‘']+", text)
     while m:
         start += m.end()
@@ -435,10 +436,15 @@ def people_in(parsed: ParsedArticle) -> set[str]:
     if parsed.doc is None:
         return set()
     text = parsed.text
-    return {split_title(strip_possessive(e.text))[1] for e in parsed.doc.ents
-            if e.label_ == "PERSON" and is_person_like(split_title(strip_possessive(e.text))[1])
-            and norm(strip_possessive(e.text)) not in outlets()
-            and text[max(0, e.start_char - 1):e.start_char] not in ('"', "“", "‘")}
+    out = set()
+    for e in parsed.doc.ents:
+        if e.label_ != "PERSON":
+            continue
+        name = strip_possessive(text[e.start_char:e.end_char])  # e.text, without making tokens
+        if (is_person_like(split_title(name)[1]) and norm(name) not in outlets()
+                and text[max(0, e.start_char - 1):e.start_char] not in ('"', "“", "‘")):
+            out.add(split_title(name)[1])
+    return out
 
 
 def extract(parsed: ParsedArticle, known_people: KnownNames | None = None,

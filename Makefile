@@ -54,6 +54,7 @@ bench: setup
 	$(BIN)/python bench/fnc1.py --json bench/results/fnc1.json
 	$(BIN)/python bench/tls.py --json bench/results/tls.json
 	$(BIN)/python bench/api.py --json bench/results/api.json
+	$(BIN)/python bench/batch.py --json bench/results/batch.json
 	$(BIN)/python bench/report.py
 
 clean:

@@ -117,6 +117,9 @@ class Params:
     published: float = 0.5
     # Each extra source of a merged event of the events stage dated that day.
     event: float = 1.0
+    # Share of the two adjacent days' evidence a day also gets (time zones and
+    # publication lag put one event on d-1, d or d+1; Date-F1 is exact-day).
+    neighbour: float = 0.0
     # Days after the last article's publication by more than this are not
     # candidates (announced plans, not reported happenings).
     slack_days: int = 1
@@ -317,6 +320,10 @@ def select(docs: Iterable[Doc], top: int, *, per_date: int = 2,
                            * (t / meantop if meantop else 1.0) ** p.date_topical
                            for later, t in sup.values())
                        + p.outlet * len(outs) + p.published * pub[day] + p.event * extra[day])
+    if p.neighbour:
+        one = dt.timedelta(days=1)
+        scores = {d: v + p.neighbour * (scores.get(d - one, 0.0) + scores.get(d + one, 0.0))
+                  for d, v in scores.items()}
     chosen = sorted(scores, key=lambda x: (-scores[x], x))[:top]
 
     out = []

@@ -144,10 +144,16 @@ class Corpus:
         return self.store.entity(ref)
 
     def quotes(self, *, speaker: str | None = None, via: str | None = None,
-               origin: str | None = None) -> builtins.list[dict[str, Any]]:
+               origin: str | None = None, limit: int | None = None, offset: int = 0
+               ) -> builtins.list[dict[str, Any]]:
         """Quotes in publication order; `speaker` and `via` accept any alias of an entity."""
         return self.store.quotes(speaker=self._canonical(speaker), via=self._canonical(via),
-                                 origin=origin)
+                                 origin=origin, limit=limit, offset=offset)
+
+    def count_quotes(self, *, speaker: str | None = None, via: str | None = None,
+                     origin: str | None = None) -> int:
+        return self.store.count_quotes(speaker=self._canonical(speaker),
+                                       via=self._canonical(via), origin=origin)
 
     def _canonical(self, name: str | None) -> str | None:
         if not name:
@@ -155,13 +161,15 @@ class Corpus:
         found = self.store.entity(name)
         return found[0].name if found else name
 
-    def reuse(self) -> builtins.list[dict[str, Any]]:
-        """Recycled paragraphs: each later paragraph with the earlier one it reprints."""
-        return self.store.reuse()
+    def reuse(self, *, to_article: str | None = None) -> builtins.list[dict[str, Any]]:
+        """Recycled paragraphs: each later paragraph with the earlier one it reprints
+        (`to_article`: those of one article)."""
+        return self.store.reuse(to_article=to_article)
 
-    def novelty(self) -> dict[tuple[str, int], tuple[str, float]]:
+    def novelty(self, *, article_id: str | None = None
+                ) -> dict[tuple[str, int], tuple[str, float]]:
         """(article id, paragraph) -> ('new' | 'partly' | 'recycled', share printed before)."""
-        return self.store.novelty()
+        return self.store.novelty(article_id=article_id)
 
     def stories(self) -> builtins.list[dict[str, Any]]:
         """Stories with their size, span and leading entities, largest first."""

@@ -182,3 +182,13 @@ def test_filtered_timeline_is_cached_until_the_store_changes(tmp_path: Path) -> 
     again = items(client.get("/api/events?as_of=2024-12-31"))
     assert len(again) > len(first)
     assert any(e["earliest"] == "2024-10-01" for e in again)
+
+
+def test_quote_pages_are_read_from_the_store(client: TestClient) -> None:
+    whole = client.get("/api/quotes?limit=500").json()
+    assert whole["total"] == len(whole["items"]) >= 2
+    pages = [client.get(f"/api/quotes?limit=1&offset={k}").json() for k in range(whole["total"])]
+    assert all(p["total"] == whole["total"] for p in pages)
+    assert [p["items"][0] for p in pages] == whole["items"]
+    assert client.get("/api/quotes?limit=5&speaker=nobody").json() == {
+        "total": 0, "limit": 5, "offset": 0, "items": []}

@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
@@ -290,21 +290,34 @@ class SQLiteStore:
             ":para_idx, :start, :end, :text, :partial, :speaker, :speaker_id, :anonymous, :via, "
             ":occasion, :said, :origin, :cue)", rows)
 
-    def quotes(self, *, speaker: str | None = None, via: str | None = None,
-               origin: str | None = None) -> list[dict[str, Any]]:
-        """Quotes in publication order, each with its article's source and the paragraph line."""
-        sql = ("SELECT q.*, a.source, a.published, p.line FROM quotes q "
-               "JOIN articles a ON a.id = q.article_id "
-               "JOIN paragraphs p ON p.article_id = q.article_id AND p.idx = q.para_idx")
+    def _quote_filter(self, speaker: str | None, via: str | None, origin: str | None
+                      ) -> tuple[str, list[Any]]:
         where, args = [], []
         for col, val in (("q.speaker", speaker), ("q.via", via), ("q.origin", origin)):
             if val:
                 where.append(f"{col} = ? COLLATE NOCASE")
                 args.append(val)
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY a.published, a.source, q.para_idx, q.start"
+        return (" WHERE " + " AND ".join(where) if where else ""), args
+
+    def quotes(self, *, speaker: str | None = None, via: str | None = None,
+               origin: str | None = None, limit: int | None = None, offset: int = 0
+               ) -> list[dict[str, Any]]:
+        """Quotes in publication order, each with its article's source and the paragraph
+        line; `limit` and `offset` page through them without reading the rest."""
+        where, args = self._quote_filter(speaker, via, origin)
+        sql = ("SELECT q.*, a.source, a.published, p.line FROM quotes q "
+               "JOIN articles a ON a.id = q.article_id "
+               "JOIN paragraphs p ON p.article_id = q.article_id AND p.idx = q.para_idx"
+               + where + " ORDER BY a.published, a.source, q.para_idx, q.start")
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            args += [limit, offset]
         return [dict(r) for r in self.conn.execute(sql, args)]
+
+    def count_quotes(self, *, speaker: str | None = None, via: str | None = None,
+                     origin: str | None = None) -> int:
+        where, args = self._quote_filter(speaker, via, origin)
+        return int(self.conn.execute(f"SELECT count(*) FROM quotes q{where}", args).fetchone()[0])
 
     def replace_reuse(self, pairs: list[Any],
                       novelty: dict[tuple[str, int], tuple[str, float]]) -> None:
@@ -318,8 +331,10 @@ class SQLiteStore:
             "INSERT INTO novelty (article_id, para_idx, novelty, share) VALUES (?, ?, ?, ?)",
             [(aid, para, kind, share) for (aid, para), (kind, share) in novelty.items()])
 
-    def reuse(self) -> list[dict[str, Any]]:
-        """Reuse pairs with both ends' source and line, in publication order of the later."""
+    def reuse(self, *, to_article: str | None = None) -> list[dict[str, Any]]:
+        """Reuse pairs with both ends' source and line, in publication order of the later;
+        `to_article`: only the paragraphs of that article."""
+        where, args = ("WHERE r.to_article = ? ", [to_article]) if to_article else ("", [])
         return [dict(r) for r in self.conn.execute(
             "SELECT fa.source AS from_source, fp.line AS from_line, r.from_article, "
             "r.from_para, ta.source AS to_source, tp.line AS to_line, r.to_article, r.to_para, "
@@ -328,11 +343,28 @@ class SQLiteStore:
             "JOIN paragraphs fp ON fp.article_id = r.from_article AND fp.idx = r.from_para "
             "JOIN articles ta ON ta.id = r.to_article "
             "JOIN paragraphs tp ON tp.article_id = r.to_article AND tp.idx = r.to_para "
-            "ORDER BY ta.published, ta.source, tp.line, r.similarity DESC")]
+            + where + "ORDER BY ta.published, ta.source, tp.line, r.similarity DESC", args)]
 
-    def novelty(self) -> dict[tuple[str, int], tuple[str, float]]:
+    def novelty(self, *, article_id: str | None = None
+                ) -> dict[tuple[str, int], tuple[str, float]]:
+        where, args = ("WHERE article_id = ?", [article_id]) if article_id else ("", [])
         return {(r[0], r[1]): (r[2], r[3]) for r in self.conn.execute(
-            "SELECT article_id, para_idx, novelty, share FROM novelty")}
+            f"SELECT article_id, para_idx, novelty, share FROM novelty {where}", args)}
+
+    def locations(self, article_ids: Iterable[str]
+                  ) -> dict[tuple[str, int], tuple[str, int, str | None]]:
+        """(article, paragraph) -> (source, line, published) for these articles only."""
+        out: dict[tuple[str, int], tuple[str, int, str | None]] = {}
+        ids = sorted(set(article_ids))
+        for k in range(0, len(ids), 500):
+            chunk = ids[k:k + 500]
+            marks = ",".join("?" * len(chunk))
+            for aid, idx, line, source, published in self.conn.execute(
+                    "SELECT p.article_id, p.idx, p.line, a.source, a.published FROM paragraphs p "
+                    f"JOIN articles a ON a.id = p.article_id WHERE p.article_id IN ({marks})",
+                    chunk):
+                out[(aid, idx)] = (source, line, published)
+        return out
 
     def replace_stories(self, stories: dict[str, int]) -> None:
         """Story of each article; stories are numbered s1, s2 … in order of their first article."""
@@ -397,7 +429,11 @@ class SQLiteStore:
         return [json.loads(r[0]) for r in self.conn.execute(
             "SELECT data FROM claims ORDER BY first, id")]
 
-    def story_of(self) -> dict[str, str]:
+    def story_of(self, article_id: str | None = None) -> dict[str, str]:
+        if article_id:
+            return dict(self.conn.execute(
+                "SELECT article_id, story FROM article_stories WHERE article_id = ?",
+                (article_id,)))
         return dict(self.conn.execute("SELECT article_id, story FROM article_stories"))
 
     def outlets(self) -> list[str]:

@@ -277,6 +277,12 @@ def create_app(db: str | Path | None = None, *, token: str | None = None,
                     speaker: str | None = None, via: str | None = None,
                     origin: str | None = None, story: str | None = None) -> dict[str, Any]:
         """Quotations in publication order; every report of one utterance shares `origin`."""
+        if story is None:  # a page read from the store, not every quote
+            rows = st.quotes(speaker=speaker, via=via, origin=origin, limit=limit, offset=offset)
+            return {"total": st.count_quotes(speaker=speaker, via=via, origin=origin),
+                    "limit": limit, "offset": offset,
+                    "items": [_export.quote_record(q) | {"published": q["published"]}
+                              for q in rows]}
         return _page(_quotes(st, speaker, via, origin, story), limit, offset)
 
     @app.get("/api/events", dependencies=read, tags=["events"])
@@ -380,13 +386,11 @@ def _article(st: storytrace.Corpus, ref: str) -> dict[str, Any]:
                        f"{ref}: {'no' if not found else len(found)} stored articles match")
     a = found[0]
     reused: dict[tuple[str, int], list[dict[str, Any]]] = {}
-    for r in st.reuse():
-        if r["to_article"] == a.id:
-            reused.setdefault((a.id, r["to_para"]), []).append(
-                {"source": r["from_source"], "line": r["from_line"],
-                 "similarity": r["similarity"]})
-    rec = _export.article_record(a, st.novelty(), reused)
-    rec["story"] = st.store.story_of().get(a.id)
+    for r in st.reuse(to_article=a.id):
+        reused.setdefault((a.id, r["to_para"]), []).append(
+            {"source": r["from_source"], "line": r["from_line"], "similarity": r["similarity"]})
+    rec = _export.article_record(a, st.novelty(article_id=a.id), reused)
+    rec["story"] = st.store.story_of(a.id).get(a.id)
     return rec
 
 
@@ -395,12 +399,10 @@ def _entity(st: storytrace.Corpus, ref: str) -> dict[str, Any]:
     if not found:
         raise ApiError(404, f"{ref}: no entity of that name, alias or id")
     e = found[0]
-    where: dict[tuple[str, int], tuple[str, int]] = {}
-    published: dict[str, str | None] = {}
-    for a in st.articles():
-        published[a.source] = a.published.isoformat() if a.published else None
-        for p in a.paragraphs:
-            where[(a.id, p.index)] = (a.source, p.line)
+    located = st.store.locations({m.article_id for m in e.mentions}
+                                 | {f.article_id for f in e.facts})
+    where = {k: (source, line) for k, (source, line, _) in located.items()}
+    published = {source: day for source, _, day in located.values()}
     rec = _export.entity_record(e, where)
     seen: dict[str, dict[str, Any]] = {}
     for m in e.mentions:

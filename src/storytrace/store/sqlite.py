@@ -305,9 +305,11 @@ class SQLiteStore:
         """Quotes in publication order, each with its article's source and the paragraph
         line; `limit` and `offset` page through them without reading the rest."""
         where, args = self._quote_filter(speaker, via, origin)
-        sql = ("SELECT q.*, a.source, a.published, p.line FROM quotes q "
-               "JOIN articles a ON a.id = q.article_id "
-               "JOIN paragraphs p ON p.article_id = q.article_id AND p.idx = q.para_idx"
+        # articles first (CROSS JOIN keeps that order): their index gives publication
+        # order, so a page is read without sorting every quote
+        sql = ("SELECT q.*, a.source, a.published, p.line FROM articles a "
+               "CROSS JOIN quotes q ON q.article_id = a.id "
+               "CROSS JOIN paragraphs p ON p.article_id = q.article_id AND p.idx = q.para_idx"
                + where + " ORDER BY a.published, a.source, q.para_idx, q.start")
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"

@@ -17,7 +17,7 @@ import json
 import os
 import tempfile
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePath
 from typing import Annotated, Any
 
@@ -95,8 +95,9 @@ def may_write(request: Request) -> None:
         raise ApiError(403, "wrong token")
 
 
-# Timelines re-merged for a filter (as_of, entity, story) kept per store version: the
-# same view is asked for again and again, and changes only when articles arrive.
+# Timelines re-merged for a filter (as_of, entity, story), and the stories with their
+# leading entities, kept per store version: the same view is asked for again and
+# again, and changes only when articles arrive.
 TIMELINE_CACHE = 32
 
 
@@ -107,20 +108,25 @@ def _version(st: storytrace.Corpus) -> tuple[Any, ...]:
     return tuple(conn.execute("SELECT max(id), max(finished_at), count(*) FROM runs").fetchone())
 
 
+def _cached(request: Request, st: storytrace.Corpus, key: tuple[Any, ...],
+            compute: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    cache: OrderedDict[tuple[Any, ...], list[dict[str, Any]]] = request.app.state.timelines
+    key = (_version(st), *key)
+    if key in cache:
+        cache.move_to_end(key)
+        return cache[key]
+    value = cache[key] = compute()
+    while len(cache) > TIMELINE_CACHE:
+        cache.popitem(last=False)
+    return value
+
+
 def _timeline(request: Request, st: storytrace.Corpus, day: dt.date | None,
               entity: str | None, story: str | None) -> list[dict[str, Any]]:
     if day is None and entity is None and story is None:
         return st.timeline()
-    cache: OrderedDict[tuple[Any, ...], list[dict[str, Any]]] = request.app.state.timelines
-    key = (_version(st), day, entity, story)
-    if key in cache:
-        cache.move_to_end(key)
-        return cache[key]
-    events = st.timeline(as_of=day, entity=entity, story=story)
-    cache[key] = events
-    while len(cache) > TIMELINE_CACHE:
-        cache.popitem(last=False)
-    return events
+    return _cached(request, st, ("timeline", day, entity, story),
+                   lambda: st.timeline(as_of=day, entity=entity, story=story))
 
 
 Corpus = Annotated[storytrace.Corpus, Depends(corpus)]
@@ -307,9 +313,10 @@ def create_app(db: str | Path | None = None, *, token: str | None = None,
         return _page(list(claims()) if callable(claims) else [], limit, offset)
 
     @app.get("/api/stories", dependencies=read, tags=["stories"])
-    def list_stories(st: Corpus, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+    def list_stories(request: Request, st: Corpus, limit: Limit = 50,
+                     offset: Offset = 0) -> dict[str, Any]:
         """Stories of the stream: size, span and leading entities."""
-        return _page(st.stories(), limit, offset)
+        return _page(_cached(request, st, ("stories",), st.stories), limit, offset)
 
     @app.get("/api/search", dependencies=read, tags=["search"])
     def search(st: Corpus, q: Annotated[str, Query(min_length=1, max_length=500)],

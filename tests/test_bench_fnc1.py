@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
+
+from tests.conftest import load_bench
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 
-def _load(name: str) -> Any:
-    spec = importlib.util.spec_from_file_location(f"_bench_{name}", BENCH / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
-fb = _load("fnc1")
+fb = load_bench("fnc1")
 
 
 def test_official_score_weighs_related_labels_and_is_relative() -> None:

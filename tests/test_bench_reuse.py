@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import random
-import sys
 from pathlib import Path
 from typing import Any
+
+from tests.conftest import load_bench
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 
-def _load(name: str) -> Any:
-    spec = importlib.util.spec_from_file_location(f"_bench_{name}", BENCH / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
-rb = _load("reuse")
+rb = load_bench("reuse")
 
 _VOCAB = ("harbour ferry council budget winter island pier union fares timetable captain "
          "engine storm crew ticket village market bridge school mayor river lantern "

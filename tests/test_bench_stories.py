@@ -3,28 +3,21 @@
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.conftest import load_bench
+
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 
-def _load(name: str) -> Any:
-    spec = importlib.util.spec_from_file_location(f"_bench_{name}", BENCH / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
-ecb = _load("stories")
-stream = _load("stream")
+ecb = load_bench("stories")
+stream = load_bench("stream")
 
 
 # --- B-cubed ---------------------------------------------------------------------------------

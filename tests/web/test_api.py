@@ -146,8 +146,8 @@ def test_pages_render_the_story(client: TestClient) -> None:
 def test_openapi_documents_every_endpoint(client: TestClient) -> None:
     paths = set(client.get("/openapi.json").json()["paths"])
     assert {"/api/articles", "/api/articles/{ref}", "/api/entities", "/api/entities/{ref}",
-            "/api/quotes", "/api/events", "/api/claims", "/api/stories",
-            "/api/search"} <= paths
+            "/api/quotes", "/api/events", "/api/events/{event_id}", "/api/claims",
+            "/api/stories", "/api/search"} <= paths
 
 
 def test_report_is_one_self_contained_file(db: Path, tmp_path: Path) -> None:
@@ -192,3 +192,22 @@ def test_quote_pages_are_read_from_the_store(client: TestClient) -> None:
     assert [p["items"][0] for p in pages] == whole["items"]
     assert client.get("/api/quotes?limit=5&speaker=nobody").json() == {
         "total": 0, "limit": 5, "offset": 0, "items": []}
+
+
+def test_one_event_whole_and_pages_of_briefs(tmp_path: Path) -> None:
+    from storytrace.store.sqlite import BRIEF_ITEMS
+
+    path = tmp_path / "s.db"
+    with storytrace.open(path) as st:
+        st.ingest([A, B])
+        big = dict(st.timeline()[0], id="v99", sources=[{"source": f"{k}.txt", "line": k}
+                                                        for k in range(BRIEF_ITEMS + 5)])
+        st.store.replace_events([*st.timeline(), big])
+    client = TestClient(create_app(path))
+    page = items(client.get("/api/events?limit=500"))
+    cut = next(e for e in page if e["id"] == "v99")
+    assert len(cut["sources"]) == BRIEF_ITEMS and cut["sources_total"] == BRIEF_ITEMS + 5
+    whole = client.get("/api/events/v99").json()
+    assert len(whole["sources"]) == BRIEF_ITEMS + 5 and "sources_total" not in whole
+    r = client.get("/api/events/v404")
+    assert r.status_code == 404 and "v404" in r.json()["error"]

@@ -185,6 +185,11 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX claims_first ON claims (first);
     """,
+    # 9: each event's brief (its lists cut to their first items, with totals) for pages
+    # of the timeline; NULL in stores linked before it, which fall back to `data`.
+    """
+    ALTER TABLE events ADD COLUMN brief TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

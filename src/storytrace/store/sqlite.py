@@ -396,8 +396,20 @@ class SQLiteStore:
     def replace_events(self, events: list[dict[str, Any]]) -> None:
         self.conn.execute("DELETE FROM events")
         self.conn.executemany(
-            "INSERT INTO events (id, earliest, latest, data) VALUES (?, ?, ?, ?)",
-            [(e["id"], e["earliest"], e["latest"], json.dumps(e)) for e in events])
+            "INSERT INTO events (id, earliest, latest, data, brief) VALUES (?, ?, ?, ?, ?)",
+            [(e["id"], e["earliest"], e["latest"], json.dumps(e), json.dumps(brief(e)))
+             for e in events])
+
+    def event_page(self, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
+        """A page of the timeline as briefs (see `brief`), and how many events there are."""
+        total = self.conn.execute("SELECT count(*) FROM events").fetchone()[0]
+        rows = self.conn.execute("SELECT coalesce(brief, data) FROM events ORDER BY rowid "
+                                 "LIMIT ? OFFSET ?", (limit, offset)).fetchall()
+        return int(total), [json.loads(r[0]) for r in rows]
+
+    def event(self, event_id: str) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT data FROM events WHERE id = ?", (event_id,)).fetchone()
+        return json.loads(row[0]) if row else None
 
     def events(self) -> list[dict[str, Any]]:
         """The timeline as the last linking left it, in date order."""
@@ -543,6 +555,25 @@ def _fts_query(query: str) -> str:
     """
     parts = re.findall(r'"[^"]+"|\S+', query)
     return " ".join('"' + p.strip('"').replace('"', "") + '"' for p in parts if p.strip('"'))
+
+
+# Items of each list an event's brief keeps: an event merged from thousands of
+# reports would otherwise make one page of the timeline megabytes long.
+BRIEF_ITEMS = 20
+
+
+def brief(event: dict[str, Any]) -> dict[str, Any]:
+    """The event with each list cut to its first BRIEF_ITEMS and `<name>_total` beside it.
+
+    >>> brief({"id": "v1", "sources": list(range(25))})["sources_total"]
+    25
+    """
+    out = dict(event)
+    for k, v in event.items():
+        if isinstance(v, list) and len(v) > BRIEF_ITEMS:
+            out[k] = v[:BRIEF_ITEMS]
+            out[f"{k}_total"] = len(v)
+    return out
 
 
 def _now() -> str:

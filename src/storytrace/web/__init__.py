@@ -295,16 +295,22 @@ def create_app(db: str | Path | None = None, *, token: str | None = None,
     def list_events(request: Request, st: Corpus, limit: Limit = 50, offset: Offset = 0,
                     as_of: str | None = None, entity: str | None = None,
                     story: str | None = None) -> dict[str, Any]:
-        """The timeline: events in date order with sources, evidence and conflicts."""
+        """The timeline: events in date order with sources, evidence and conflicts. In the
+        unfiltered timeline each list is cut to its first 20 items with `<list>_total`
+        beside it; `/api/events/{id}` gives the whole event."""
         day = _day(as_of, "as_of")
         if day is None and entity is None and story is None:  # the stored timeline, a page of it
-            conn = st.store.conn  # type: ignore[attr-defined]
-            total = conn.execute("SELECT count(*) FROM events").fetchone()[0]
-            rows = conn.execute("SELECT data FROM events ORDER BY rowid "
-                                "LIMIT ? OFFSET ?", (limit, offset)).fetchall()
-            return {"total": total, "limit": limit, "offset": offset,
-                    "items": [json.loads(r[0]) for r in rows]}
+            total, rows = st.store.event_page(limit, offset)  # type: ignore[attr-defined]
+            return {"total": total, "limit": limit, "offset": offset, "items": rows}
         return _page(_timeline(request, st, day, entity, story), limit, offset)
+
+    @app.get("/api/events/{event_id}", dependencies=read, tags=["events"])
+    def get_event(event_id: str, st: Corpus) -> dict[str, Any]:
+        """One event of the stored timeline, with every source, evidence and conflict."""
+        event = st.store.event(event_id)  # type: ignore[attr-defined]
+        if event is None:
+            raise ApiError(404, f"{event_id}: no event with that id")
+        return dict(event)
 
     @app.get("/api/claims", dependencies=read, tags=["claims"])
     def list_claims(st: Corpus, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:

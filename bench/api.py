@@ -54,13 +54,13 @@ def build_store(n: int) -> Path:
     return db
 
 
-def endpoints(st: storytrace.Corpus) -> dict[str, list[str]]:
+def endpoints(st: storytrace.Corpus, filters: int = 5) -> dict[str, list[str]]:
     """Per endpoint, the URLs the client cycles through."""
     arts = [a.id for a in st.articles()][:: max(1, st.stats()["articles"] // 50)][:50]
     ents = [e.name for e in st.entities(type="PERSON")][:50] or ["nobody"]
     days = sorted({a.published.isoformat() for a in st.articles() if a.published}) or [
         "2025-01-01"]
-    as_of = [days[len(days) * k // 6] for k in range(1, 6)]
+    as_of = [days[len(days) * k // (filters + 1)] for k in range(1, filters + 1)]
     return {
         "articles": [f"/api/articles?limit=50&offset={k * 50}" for k in range(20)],
         "article": [f"/api/articles/{s}" for s in arts],
@@ -69,7 +69,7 @@ def endpoints(st: storytrace.Corpus) -> dict[str, list[str]]:
         "quotes": [f"/api/quotes?limit=50&offset={k * 50}" for k in range(10)],
         "events": [f"/api/events?limit=50&offset={k * 50}" for k in range(20)],
         "events_as_of": [f"/api/events?as_of={d}&limit=50" for d in as_of],
-        "events_entity": [f"/api/events?entity={e}&limit=50" for e in ents[:5]],
+        "events_entity": [f"/api/events?entity={e}&limit=50" for e in ents[:filters]],
         "stories": ["/api/stories?limit=50"],
         "search": [f"/api/search?q={w}&limit=20" for w in WORDS],
     }
@@ -107,7 +107,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     started = time.perf_counter()
     db = Path(args.data) if args.data else build_store(args.n)
     with storytrace.open(db) as st:
-        urls = endpoints(st)
+        urls = endpoints(st, args.filters)
         n_docs = st.stats()["articles"]
     server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=args.port,
                                            log_level="warning"))
@@ -143,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", dest="json_out", type=Path, help="write the result here")
     ap.add_argument("--limit", type=int, default=200, help="requests per endpoint")
     ap.add_argument("--port", type=int, default=8765)
+    ap.add_argument("--filters", type=int, default=5,
+                    help="distinct as_of days and entities asked for (each re-merges once)")
     args = ap.parse_args(argv)
     res = run(args)
     show(res)

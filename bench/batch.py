@@ -141,6 +141,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         long = _timed(data, tmp / "long", 2, args.part_size) if not args.skip_long else None
     ratio = one["articles_per_s"] / bare["articles_per_s"]
     memory = _memory(long["reports"]) if long else {}
+    peak = {"peak_rss_mb_per_worker": max(m["peak_rss_mb"] for m in memory.values())} \
+        if memory else {}
     res: dict[str, Any] = {
         "benchmark": "batch",
         "data": label,
@@ -149,8 +151,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "metrics": {
             "ratio_per_core": round(ratio, 4),
             "speedup_2_workers": round(two["articles_per_s"] / one["articles_per_s"], 4),
-            "peak_rss_mb_per_worker": max((m["peak_rss_mb"] for m in memory.values()),
-                                          default=0.0),
+            **peak,
         },
         "baselines": {"bare_nlp_pipe": {"articles_per_s": bare["articles_per_s"]}},
         "details": {

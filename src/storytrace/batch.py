@@ -282,24 +282,23 @@ def run(inputs: Sequence[str | Path], out: str | Path, *, every: int = PART_ARTI
     if not parts:
         raise BatchError(f"{', '.join(map(str, inputs))}: no articles to read"
                          + (f" ({errors[0]})" if errors else ""))
-    report = run_parts(parts, out, settings=settings, **options)
-    report.errors[:0] = errors
-    _write_manifest(Path(out), inputs, parts, report)
-    return report
+    return run_parts(parts, out, settings=settings, inputs=inputs, errors=errors, **options)
 
 
 def run_parts(parts: list[Part], out: str | Path, *, scheduler: str | None = None,
               workers: int | None = None, settings: Settings | None = None,
               date: dt.date | None = None, outlet: str | None = None, retries: int = 2,
               progress: Callable[[int, int, PartReport | None], None] | None = None,
-              dask_client: Any = None) -> BatchReport:
+              dask_client: Any = None, inputs: Sequence[str | Path] = (),
+              errors: Sequence[InputError] = ()) -> BatchReport:
     """Run the per-article stages over every part not yet written, then the
-    corpus steps; a part that still fails after `retries` is reported, never dropped."""
+    corpus steps; a part that still fails after `retries` is reported, never dropped.
+    `inputs` and their planning `errors` are recorded in the manifest."""
     from distributed import as_completed
 
     settings = settings or Settings()
     out = Path(out)
-    report = BatchReport(parts=len(parts))
+    report = BatchReport(parts=len(parts), errors=list(errors))
     (out / PARTS).mkdir(parents=True, exist_ok=True)
     todo = []
     for p in parts:
@@ -332,7 +331,7 @@ def run_parts(parts: list[Part], out: str | Path, *, scheduler: str | None = Non
             c.close()
             if cluster is not None:
                 cluster.close()
-    _write_manifest(out, [], parts, report)
+    _write_manifest(out, inputs, parts, report)
     return report
 
 
@@ -396,9 +395,6 @@ def reuse_candidates(out: Path, part_ids: list[str]) -> int:
 def _write_manifest(out: Path, inputs: Sequence[str | Path], parts: list[Part],
                     report: BatchReport) -> None:
     done = {r.part for r in report.done}
-    old = out / MANIFEST
-    if not inputs and old.exists():  # run_parts alone: keep the inputs run() recorded
-        inputs = json.loads(old.read_text()).get("inputs", [])
     manifest = {
         "inputs": [str(i) for i in inputs],
         "parts": [{**asdict(p), "done": p.id in done} for p in parts],
@@ -465,7 +461,7 @@ def load(out: str | Path, corpus: Any) -> LoadReport:
         table = pq.read_table(target)
         cands = {c: table[c].to_numpy(zero_copy_only=False) for c in table.column_names}
     with store.transaction():
-        fresh = store.stats()["articles"] == 0
+        fresh = next(iter(store.articles()), None) is None
         run_id = store.start_run([str(out)])
         for p in manifest["parts"]:
             folder = out / PARTS / p["id"]

@@ -467,7 +467,7 @@ def timeline(
     with _open(db) as st:
         events = st.timeline(as_of=day, entity=entity, story=story)
     if format == "json":
-        sys.stdout.write(json.dumps(events, ensure_ascii=False, indent=2) + "\n")
+        _print_json(events)
         return
     if format == "markdown":
         sys.stdout.write(timeline_markdown(events))
@@ -510,7 +510,7 @@ def claims(
     with _open(db) as st:
         rows = st.claims(as_of=day, story=story)
     if format == "json":
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        _print_json(rows)
         return
     if not rows:
         out.print("no claims")
@@ -575,7 +575,7 @@ def claim(
     shown = view.detail(found, lambda r: paragraphs.get(
         (r["source"], str(r["published"]), r["line"])))
     if format == "json":
-        sys.stdout.write(json.dumps(shown, ensure_ascii=False, indent=2) + "\n")
+        _print_json(shown)
     elif format == "markdown":
         sys.stdout.write(view.markdown(shown))
     else:
@@ -583,9 +583,13 @@ def claim(
             out.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
+def _print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
 def _print_digest(dates: list[dict[str, Any]], format: str) -> None:
     if format == "json":
-        sys.stdout.write(json.dumps(dates, ensure_ascii=False, indent=2) + "\n")
+        _print_json(dates)
         return
     if not dates:
         out.print("no dates")

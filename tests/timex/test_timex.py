@@ -268,3 +268,12 @@ def test_spelled_out_years(text: str, phrase: str, value: str) -> None:
 
 def test_two_thousand_alone_is_an_amount() -> None:
     assert [t.text for t in tag("Two thousand people came.", DCT)] == []
+
+
+def test_a_rejected_match_gives_way_to_the_shorter_ones_it_covered() -> None:
+    # "last Oct." is no month (a cut abbreviation), so "Oct. 23" is tried.
+    assert one("He was shot last Oct. 23 at home.", "Oct. 23").value == "2024-10-23"
+    # No offset before an event clause: "twenty years" is a duration (TimeBank's reading).
+    t = one("It was twenty years after the first crews were chosen that she flew.",
+            "twenty years")
+    assert (t.type, t.value) == ("DURATION", "P20Y")

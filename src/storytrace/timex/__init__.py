@@ -25,6 +25,7 @@ so do durations tied to the DCT ("the past two months").
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -70,8 +71,12 @@ def _rules() -> list[tuple[str, re.Pattern[str], Any]]:
     return _COMPILED
 
 
-def _candidates(text: str) -> list[tuple[int, int, int, re.Match[str]]]:
-    """Non-overlapping matches: the longest first, the earlier rule on a tie."""
+Candidate = tuple[int, int, int, re.Match[str]]
+
+
+def _candidates(text: str) -> tuple[list[Candidate], list[Candidate], bytearray]:
+    """Non-overlapping matches (the longest first, the earlier rule on a tie), the
+    matches they pushed out, and the characters taken."""
     found = []
     for order, (_, rx, _) in enumerate(_rules()):
         for m in rx.finditer(text):
@@ -81,15 +86,44 @@ def _candidates(text: str) -> list[tuple[int, int, int, re.Match[str]]]:
             if e > s:
                 found.append((s, e, order, m))
     found.sort(key=lambda f: (-(f[1] - f[0]), f[2], f[0]))
-    taken: list[tuple[int, int, int, re.Match[str]]] = []
+    taken: list[Candidate] = []
+    dropped: list[Candidate] = []
     used = bytearray(len(text) + 1)
     for f in found:
         s, e = f[0], f[1]
         if not any(used[s:e]):
             taken.append(f)
             used[s:e] = b"\x01" * (e - s)
+        else:
+            dropped.append(f)
     taken.sort(key=lambda f: f[0])
-    return taken
+    return taken, dropped, used
+
+
+class _Pushed:
+    """The matches the longer ones pushed out, by start, for the rejected ones to fall back on."""
+
+    def __init__(self, dropped: list[Candidate]) -> None:
+        self.items = sorted(dropped, key=lambda f: (f[0], -(f[1] - f[0]), f[2]))
+        self.starts = [f[0] for f in self.items]
+        self.longest = max((f[1] - f[0] for f in self.items), default=0)
+        self.rejected: set[int] = set()
+
+    def instead_of(self, s: int, e: int, used: bytearray) -> list[Candidate]:
+        """Those that fit once [s, e) is free ("last Oct. 23": the month rule's "last Oct."
+        is no month, so "Oct. 23" is tried; "twenty years after the launch": no offset, so
+        the duration), the longest first."""
+        used[s:e] = bytes(e - s)
+        lo = bisect.bisect_left(self.starts, s - self.longest)
+        hi = bisect.bisect_left(self.starts, e)
+        near = [f for f in self.items[lo:hi] if f[1] > s and id(f[3]) not in self.rejected]
+        near.sort(key=lambda f: (-(f[1] - f[0]), f[2], f[0]))
+        out = []
+        for f in near:
+            if not any(used[f[0]:f[1]]):
+                out.append(f)
+                used[f[0]:f[1]] = b"\x01" * (f[1] - f[0])
+        return out
 
 
 def _timex(s: int, e: int, text: str, f: Found, ctx: Context) -> Timex:
@@ -121,9 +155,18 @@ def tag(text: str, dct: dt.date, doc: Any = None) -> list[Timex]:
     ctx = Context(text, dct, lexicon())
     out: list[Timex] = []
     rules = _rules()
-    for s, e, order, m in _candidates(text):
+    taken, dropped, used = _candidates(text)
+    pushed = _Pushed(dropped)
+    queue = list(reversed(taken))  # a stack: the next candidate in text order is last
+    while queue:
+        s, e, order, m = queue.pop()
         found = rules[order][2](m, ctx)
         if found is None:
+            pushed.rejected.add(id(m))
+            more = pushed.instead_of(s, e, used) if pushed.items else []
+            if more:
+                queue.extend(more)
+                queue.sort(key=lambda f: -f[0])
             continue
         t = _timex(found.start if found.start is not None else s, e, text, found, ctx)
         out.append(t)

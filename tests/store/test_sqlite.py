@@ -156,3 +156,23 @@ def test_full_text_search_follows_the_paragraphs(tmp_path: Path) -> None:
         assert corpus.search("trolley") == []
         with pytest.raises(InputError):
             corpus.search('"')
+
+
+def test_search_past_a_block_pages_every_match_once_newest_block_first(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import storytrace.store.sqlite as sqlite_store
+
+    monkeypatch.setattr(sqlite_store, "SEARCH_BLOCK", 4)
+    arts = [Article.build(source=f"f{i}.txt", published=dt.date(2025, 1, 1 + i),
+                          paragraphs=[(1, "ferry " * (1 + i % 3) + f"number {i}")])
+            for i in range(10)]
+    with storytrace.open(tmp_path / "s.db") as corpus:
+        corpus.ingest(arts, parse=False)
+        store = corpus.store
+        assert store.search_count("ferry") == 10  # type: ignore[attr-defined]
+        pages = [corpus.search("ferry", limit=3, offset=k) for k in range(0, 12, 3)]
+        got = [h["source"] for page in pages for h in page]
+        assert sorted(got) == sorted(a.source for a in arts)  # each once, across blocks
+        # the first block holds the four added last, ranked among themselves
+        assert set(got[:4]) == {"f6.txt", "f7.txt", "f8.txt", "f9.txt"}
+        assert got[0] == "f8.txt"  # "ferry" thrice: best of its block

@@ -73,7 +73,9 @@ def test_entities_quotes_events_stories_claims_search(client: TestClient) -> Non
     assert all(e["sources"] == ["a.txt"] for e in early)
     assert items(client.get("/api/stories"))[0]["size"] == 2
     assert isinstance(items(client.get("/api/claims")), list)
-    hits = items(client.get("/api/search", params={"q": "Copper Kettle"}))
+    r = client.get("/api/search", params={"q": "Copper Kettle"})
+    hits = items(r)
+    assert r.json()["total"] == 2
     assert {h["source"] for h in hits} == {"a.txt", "b.txt"} and "[Copper]" in hits[0]["snippet"]
 
 

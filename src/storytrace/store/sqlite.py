@@ -418,19 +418,55 @@ class SQLiteStore:
 
     def search(self, query: str, *, limit: int = 20, offset: int = 0
                ) -> list[dict[str, Any]]:
-        """Paragraphs matching a full-text query (FTS5 syntax; plain words are ANDed),
-        best first, each with its article's source, date and the paragraph's line."""
+        """Paragraphs matching a full-text query (FTS5 syntax; plain words are ANDed), each
+        with its article's source, date and the paragraph's line.
+
+        Best first (BM25) when the query matches up to SEARCH_BLOCK paragraphs. Past that,
+        the matches are taken in blocks of SEARCH_BLOCK, the most recently added block
+        first, best first within a block: ranking every match of a common word costs
+        about 2 µs a paragraph (45 ms for one in nine of 198,000), a block a bounded
+        few milliseconds, and every match is still reached by paging, in a fixed order.
+        """
+        q = _fts_query(query)
+        out: list[dict[str, Any]] = []
+        block, skip = divmod(offset, SEARCH_BLOCK)
         try:
-            rows = self.conn.execute(
-                "SELECT f.article_id, f.idx, a.source, a.published, a.outlet, p.line, p.kind, "
-                "snippet(paragraphs_fts, 0, '[', ']', ' … ', 16) AS snippet, p.text "
-                "FROM paragraphs_fts f JOIN articles a ON a.id = f.article_id "
-                "JOIN paragraphs p ON p.article_id = f.article_id AND p.idx = f.idx "
-                "WHERE paragraphs_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?",
-                (_fts_query(query), limit, offset)).fetchall()
+            while len(out) < limit:
+                top = self._nth_match(q, block * SEARCH_BLOCK)
+                if top is None:
+                    break
+                below = self._nth_match(q, (block + 1) * SEARCH_BLOCK)
+                rows = self.conn.execute(
+                    "SELECT f.article_id, f.idx, a.source, a.published, a.outlet, p.line, "
+                    "p.kind, snippet(paragraphs_fts, 0, '[', ']', ' … ', 16) AS snippet, p.text "
+                    "FROM paragraphs_fts f JOIN articles a ON a.id = f.article_id "
+                    "JOIN paragraphs p ON p.article_id = f.article_id AND p.idx = f.idx "
+                    "WHERE paragraphs_fts MATCH ? AND f.rowid <= ? AND f.rowid > ? "
+                    "ORDER BY rank LIMIT ? OFFSET ?",
+                    (q, top, -1 if below is None else below, limit - len(out), skip)).fetchall()
+                out += [dict(r) for r in rows]
+                if below is None:
+                    break
+                block, skip = block + 1, 0
         except sqlite3.OperationalError as e:
             raise InputError(f"search {query!r}", str(e)) from None
-        return [dict(r) for r in rows]
+        return out
+
+    def _nth_match(self, q: str, n: int) -> int | None:
+        """Rowid of the n-th match counting from the most recently added (0: the newest)."""
+        row = self.conn.execute(
+            "SELECT rowid FROM paragraphs_fts WHERE paragraphs_fts MATCH ? "
+            "ORDER BY rowid DESC LIMIT 1 OFFSET ?", (q, n)).fetchone()
+        return None if row is None else int(row[0])
+
+    def search_count(self, query: str) -> int:
+        """How many paragraphs match (cheap: no ranking)."""
+        try:
+            return int(self.conn.execute(
+                "SELECT count(*) FROM paragraphs_fts WHERE paragraphs_fts MATCH ?",
+                (_fts_query(query),)).fetchone()[0])
+        except sqlite3.OperationalError as e:
+            raise InputError(f"search {query!r}", str(e)) from None
 
     def replace_claims(self, claims: list[dict[str, Any]]) -> None:
         self.conn.execute("DELETE FROM claims")
@@ -556,6 +592,10 @@ def _fts_query(query: str) -> str:
     parts = re.findall(r'"[^"]+"|\S+', query)
     return " ".join('"' + p.strip('"').replace('"', "") + '"' for p in parts if p.strip('"'))
 
+
+# Matches ranked together by BM25 (see `search`): a block costs about 10 ms to rank on a
+# loaded laptop core; a query with fewer matches is ranked whole.
+SEARCH_BLOCK = 5000
 
 # Items of each list an event's brief keeps: an event merged from thousands of
 # reports would otherwise make one page of the timeline megabytes long.

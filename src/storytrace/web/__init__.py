@@ -327,9 +327,11 @@ def create_app(db: str | Path | None = None, *, token: str | None = None,
     @app.get("/api/search", dependencies=read, tags=["search"])
     def search(st: Corpus, q: Annotated[str, Query(min_length=1, max_length=500)],
                limit: Limit = 20, offset: Offset = 0) -> dict[str, Any]:
-        """Paragraphs matching the words (full text, best first)."""
+        """Paragraphs matching the words (full text), best first; a query matching more
+        than 5,000 paragraphs is ranked in blocks of 5,000, the most recently added first."""
         rows = st.search(q, limit=limit, offset=offset)
-        return {"limit": limit, "offset": offset, "items": rows}
+        total = st.store.search_count(q)  # type: ignore[attr-defined]
+        return {"total": total, "limit": limit, "offset": offset, "items": rows}
 
     # --- the pages -------------------------------------------------------------------------
 

@@ -277,3 +277,18 @@ def test_a_rejected_match_gives_way_to_the_shorter_ones_it_covered() -> None:
     t = one("It was twenty years after the first crews were chosen that she flew.",
             "twenty years")
     assert (t.type, t.value) == ("DURATION", "P20Y")
+
+
+@pytest.mark.parametrize(("text", "phrase", "value"), [
+    # DCT Saturday 2025-05-17
+    ("The crew could sail as soon as Tuesday, the owner said.", "Tuesday", "2025-05-20"),
+    ("The new timetable, effective June 1, was printed.", "June 1", "2025-06-01"),
+    ("The offer had been due to expire Friday.", "Friday", "2025-05-16"),
+    ("Sailors were planning to protest on Monday.", "Monday", "2025-05-19"),
+    ("They said they would fight Wednesday's ruling.", "Wednesday", "2025-05-14"),
+    # a future cue far from the date no longer throws it almost a year ahead
+    ("On April 8, divers, wondering how it would be seen, searched the wreck.", "April 8",
+     "2025-04-08"),
+])
+def test_tense_cues_next_to_the_date(text: str, phrase: str, value: str) -> None:
+    assert one(text, phrase).value == value

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 # Finest to coarsest; a shifted date keeps the coarser of its own and the unit's.
 PRECISIONS = ("day", "week", "month", "quarter", "half", "season", "year", "decade", "century")
 TENSE_WEIGHT = 3.0  # how much farther a date against the sentence's tense cue counts
+FUTURE_WEIGHT = 6.0  # the same for a past date against a future cue (TimeBank: 4 is too few)
 SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
 
 
@@ -114,14 +115,18 @@ def shift(d: dt.date, n: int, unit: str) -> dt.date:
 def nearest_year(month: int, day: int | None, dct: dt.date, mode: str) -> int:
     """The year that puts month (and day) nearest `dct`, leaning to the past or the future.
 
-    A future cue (will, scheduled) rules out past dates. A past cue is weaker
-    evidence ("declared a dividend payable Dec. 15"): a future date then counts
-    TENSE_WEIGHT times as far.
+    A future cue (will, scheduled) pushes past dates FUTURE_WEIGHT times as far,
+    but not out: the cue may belong to another verb ("On April 8, investigators,
+    wondering how he would be seen, searched ...", published in May). A past cue
+    is weaker evidence ("declared a dividend payable Dec. 15"): a future date then
+    counts TENSE_WEIGHT times as far.
 
     >>> nearest_year(12, 20, dt.date(2025, 2, 1), "past")
     2024
     >>> nearest_year(2, 14, dt.date(2025, 5, 1), "future")
     2026
+    >>> nearest_year(4, 8, dt.date(2025, 5, 5), "future")  # 4 weeks back beats 11 months ahead
+    2025
     >>> nearest_year(6, 15, dt.date(2025, 5, 1), "past")  # six weeks ahead beats 10 months back
     2025
     """
@@ -135,9 +140,9 @@ def nearest_year(month: int, day: int | None, dct: dt.date, mode: str) -> int:
         if start <= dct <= end:
             gap = 0.0
         elif end < dct:
-            if mode == "future":  # "will", "scheduled": explicit, so no past date
-                continue
             gap = float((dct - end).days)
+            if mode == "future":  # "will", "scheduled": a past date only if far nearer
+                gap *= FUTURE_WEIGHT
         else:
             if mode == "strict_past":  # "last May"
                 continue

@@ -61,6 +61,8 @@ class Lexicon:
     future: re.Pattern[str]
     past: re.Pattern[str]
     neutral: re.Pattern[str]
+    lead_future: re.Pattern[str]  # right before an expression: "as soon as Tuesday"
+    lead_past: re.Pattern[str]
 
     def key(self, word: str) -> str:
         return " ".join(word.lower().replace("’", "'").split())
@@ -82,12 +84,17 @@ def lexicon() -> Lexicon:
     for sing, plur, code, prec in _rows("units.tsv", 4):
         u = Unit(code, prec, prec == "time")
         units[sing] = units[plur] = u
-    cues: dict[str, list[str]] = {"future": [], "past": [], "neutral": []}
+    cues: dict[str, list[str]] = {"future": [], "past": [], "neutral": [], "lead_future": [],
+                                  "lead_past": []}
     for kind, pat in _rows("cues.tsv", 2):
         cues[kind].append(pat)
 
     def words(kind: str) -> re.Pattern[str]:
         return re.compile(r"(?<![\w'])(?:" + "|".join(cues[kind]) + r")(?![\w])", re.I)
+
+    def lead(kind: str) -> re.Pattern[str]:
+        """Cue words that end right before the expression, "on" allowed in between."""
+        return re.compile(r"(?<![\w'])(?:" + "|".join(cues[kind]) + r")\s+(?:on\s+)?$", re.I)
 
     mods = _rows("modifiers.tsv", 3)
     numbers: dict[str, int | None] = {}
@@ -107,4 +114,5 @@ def lexicon() -> Lexicon:
         parts={w: m for k, w, m in mods if k == "part"},
         trims={w: m for k, w, m in mods if k == "trim"},
         future=words("future"), past=words("past"), neutral=words("neutral"),
+        lead_future=lead("lead_future"), lead_past=lead("lead_past"),
     )

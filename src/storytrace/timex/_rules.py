@@ -59,8 +59,11 @@ class Context:
         ("the relatives who will care for him since he was rescued in November":
         rescued, not will), a future cue counting FUTURE_PULL times nearer.
         """
-        if _SINCE_BEFORE.search(self.before(start, 12)):
+        lead = self.before(start, 16)
+        if self.lex.lead_past.search(lead):
             return "past"
+        if self.lex.lead_future.search(lead):
+            return "future"
         s, e = self._bounds(start)
         left = max((self.text.rfind(c, s, start) for c in _CLAUSE_MARKS), default=-1)
         rights = [j for j in (self.text.find(c, end, e) for c in _CLAUSE_MARKS) if j >= 0]
@@ -138,7 +141,6 @@ class Context:
         return p, "text"
 
 
-_SINCE_BEFORE = re.compile(r"\bsince\s+$")
 _REPORTED_BEFORE = re.compile(r"\b(?:said|told|announced|reported|added|confirmed)\s+(?:on\s+)?$")
 _EVENT_AFTER = re.compile(r"\s+(?!(?:yesterday|today|tomorrow|that|then|last|this)\b)[\w'’]")
 # A period after these ends no sentence: "Roe vs. Wade", "Gen. Ne Win", "Sept. 30".
@@ -596,6 +598,8 @@ def weekday_date(wd: int, rel: str, c: Context, start: int, end: int) -> tuple[d
         return ref + dt.timedelta(days=fwd or 7), "dct"
     if rel == "this":
         return ref + dt.timedelta(days=wd - ref.isoweekday()), "dct"
+    if c.after(end, 2) in ("'s", "’s"):  # "Wednesday's ruling": all 21 of TimeBank and
+        return ref - dt.timedelta(days=back), "dct"  # AQUAINT are past, whatever the tense
     if not _REPORTED_BEFORE.search(c.before(start, 16)) and c.mode(start, end) == "future":
         return ref + dt.timedelta(days=fwd), "dct"
     return ref - dt.timedelta(days=back), "dct"

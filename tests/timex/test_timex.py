@@ -292,3 +292,16 @@ def test_a_rejected_match_gives_way_to_the_shorter_ones_it_covered() -> None:
 ])
 def test_tense_cues_next_to_the_date(text: str, phrase: str, value: str) -> None:
     assert one(text, phrase).value == value
+
+
+@pytest.mark.parametrize(("text", "phrase", "typ", "value"), [
+    ("The fleet began to shrink in mid-1996.", "mid-1996", "DATE", "1996"),
+    ("She is a 20th century sailor.", "20th century", "DATE", "19"),
+    ("Under the current timetable, boats leave at nine.", "current", "DATE", "PRESENT_REF"),
+    ("Prices at the then current rate were high.", "then current", "DATE", "PAST_REF"),
+    ("Over the years the pier has sunk.", "the years", "DURATION", "PXY"),
+    ("A hearing is set for the week of March 6.", "the week of March 6", "DATE", "2025-W10"),
+])
+def test_more_timeml_expressions(text: str, phrase: str, typ: str, value: str) -> None:
+    t = one(text, phrase)
+    assert (t.type, t.value) == (typ, value)

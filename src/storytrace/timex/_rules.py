@@ -256,6 +256,8 @@ def h_month_day(m: re.Match[str], c: Context) -> Found | None:
         d = dt.date(year, month, day)
     except ValueError:
         return None
+    if m.groupdict().get("wk"):  # "the week of March 6": TimeML gives the week
+        return _found(Point(d, "week"), anchor=anchor)
     return _found(Point(d, "day"), anchor=anchor)
 
 
@@ -812,7 +814,8 @@ _REL_Y = r"(?:\s+(?:of\s+)?(?P<ry>this|last|next)\s+year)"
 
 RULES: list[tuple[str, str, Handler]] = [
     ("phrase", _PHRASE_RULE, h_phrase),
-    ("month_day", rf"{B}(?:(?:around|approximately|circa)\s+)?(?:(?P<wd>{WD}),?\s+)?"
+    ("month_day", rf"{B}(?:(?P<wk>the\s+week\s+of)\s+|(?:around|approximately|circa)\s+)?"
+                  rf"(?:(?P<wd>{WD}),?\s+)?"
                   rf"(?P<mon>{MON})\s+{_DAY}(?!\d|:\d|\.\d){_ON_YEAR}{E}",
      h_month_day),
     ("day_month",
@@ -829,15 +832,16 @@ RULES: list[tuple[str, str, Handler]] = [
                      r"fifteen|sixteen|seventeen|eighteen|nineteen)"
                      rf"|two\s+thousand(?:\s+(?:and\s+)?(?P<one>{_ONES}))?)(?![\w-])",
      h_spelled_year),
-    ("year", rf"(?:(?P<part>{PART})[\s-]+(?:of\s+)?|(?P<fiscal>fiscal(?:\s+year)?\s+)|"
-             rf"(?P<the>the\s+year\s+))?{B}(?P<y>{YEAR})(?![\d%]|,\d|\.\d|-\d|s\b|['’]s\b)",
+    ("year", rf"(?:(?P<part>{PART})(?:\s+(?:of\s+)?|-)|(?P<fiscal>fiscal(?:\s+year)?\s+)|"
+             rf"(?P<the>the\s+year\s+)|{B})(?P<y>{YEAR})(?![\d%]|,\d|\.\d|-\d|s\b|['’]s\b)",
      h_year),
     ("decade", rf"{B}(?:the\s+)?(?:(?P<part>{PART})[\s-]+)?"
                rf"(?:(?P<c>1[0-9]|20)(?P<d>\d)0|['’](?P<d2>\d)0)['’]?s{E}"
                r"|(?<![\w])the\s+(?:(?P<part2>early|late|mid)[\s-]+)?(?P<w>twenties|thirties|forties|"
                r"fifties|sixties|seventies|eighties|nineties)(?![\w])",
      h_decade),
-    ("century", rf"(?<![\w])the\s+(?:(?P<part>{PART})[\s-]+)?(?P<n>{ORD})\s+century{E}", h_century),
+    ("century", rf"(?<![\w])(?:the\s+(?:(?P<part>{PART})[\s-]+)?)?(?P<n>{ORD})\s+century{E}",
+     h_century),
     ("season", rf"{B}(?P<the>the\s+)?(?:(?P<part>{PART})[\s-]+)?"
                r"(?:(?P<rel>last|this|next|past|coming|"
                rf"previous|this\s+past|this\s+coming)\s+)?(?P<s>{SEASON})(?![\w])(?:,?\s+(?:of\s+)?(?P<y>{YEAR})(?!\d)|{_REL_Y})?",

@@ -131,3 +131,58 @@ def test_top_dates_of_a_story(corpus: storytrace.Corpus) -> None:
     r = CliRunner().invoke(app, ["timeline", "--db", str(path), "--top", "2", "--format", "json"])
     assert r.exit_code == 0 and json.loads(r.stdout)[0]["date"] == dates[0]["date"]
     assert CliRunner().invoke(app, ["timeline", "--db", str(path), "--top", "0"]).exit_code != 0
+
+
+def _brute_merge(items: list) -> list:
+    """The merge as first written: every mention of every active group compared."""
+    from storytrace.events import CONFLICT_DAYS, _rank, _same
+
+    items = sorted(items, key=lambda i: (i.lo, _rank(i.m), i.published or dt.date.min, i.source))
+    groups: list = []
+    active: list = []
+    for it in items:
+        active = [(gi, hi) for gi, hi in active if hi >= it.lo - dt.timedelta(CONFLICT_DAYS)]
+        best = None
+        for gi, _ in reversed(active):
+            verdicts = [_same(o, it) for o, _ in groups[gi]]
+            if "same" in verdicts:
+                best = (gi, False)
+                break
+            if "conflict" in verdicts and best is None:
+                best = (gi, True)
+        if best is None:
+            groups.append([(it, False)])
+            active.append((len(groups) - 1, it.hi))
+        else:
+            groups[best[0]].append((it, best[1]))
+            active = [(gi, max(hi, it.hi) if gi == best[0] else hi) for gi, hi in active]
+    return groups
+
+
+def test_merge_skips_only_comparisons_that_cannot_match() -> None:
+    import random
+
+    from storytrace.events import Mention, _Item, merge
+
+    rnd = random.Random(7)
+    words, people = ["ferry", "strike", "vote", "court", "fire"], ["p1", "p2", "p3"]
+    items = []
+    for k in range(300):
+        day = dt.date(2025, 1, 1) + dt.timedelta(rnd.randrange(40))
+        span = rnd.choice([0, 0, 0, 6, 30])
+        prec = "day" if span == 0 else "week" if span == 6 else "month"
+        m = Mention(0, 0, 1, 0, 1, "", "", day.isoformat(), prec, day.isoformat(),
+                    (day + dt.timedelta(span)).isoformat(), rnd.choice(["text", "doc"]),
+                    "say", rnd.choice(["meeting", "happening"]),
+                    words=rnd.sample(words, rnd.randrange(3)))
+        items.append(_Item(m, f"a{k % 60}", f"s{k % 60}", dt.date(2025, 3, 1), k,
+                           rnd.sample(people, rnd.randrange(2)),
+                           rnd.sample(["lisbon", "porto"], rnd.randrange(2)),
+                           day, day + dt.timedelta(span)))
+
+    def key(groups: list) -> list:
+        return [[(i.article, i.line, flag) for i, flag in g] for g in groups]
+
+    got = merge(items)
+    assert key(got) == key(_brute_merge(items))
+    assert 5 < len(got) < 290  # some mentions merged, not all into one

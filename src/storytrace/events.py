@@ -305,6 +305,15 @@ class _Item:
     places: list[str]
     lo: dt.date
     hi: dt.date
+    # as sets, made once: `_same` compares each mention with many
+    word_set: frozenset[str] = field(init=False)
+    people_set: frozenset[str] = field(init=False)
+    place_set: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.word_set = frozenset(self.m.words)
+        self.people_set = frozenset(self.people)
+        self.place_set = frozenset(self.places)
 
 
 @dataclass
@@ -329,10 +338,10 @@ class Event:
         return asdict(self)
 
 
-def _overlap(a: Sequence[str], b: Sequence[str]) -> float:
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     if not a or not b:
         return 0.0
-    return len(set(a) & set(b)) / min(len(set(a)), len(set(b)))
+    return len(a & b) / min(len(a), len(b))
 
 
 def _same(x: _Item, y: _Item) -> str | None:
@@ -344,10 +353,17 @@ def _same(x: _Item, y: _Item) -> str | None:
     the place and some words are shared: two protests on consecutive days in
     one city stay two events unless their words say otherwise.
     """
+    if (x.article != y.article and x.word_set.isdisjoint(y.word_set)
+            and x.people_set.isdisjoint(y.people_set)):
+        return None  # each way below needs a shared word, a shared person or one article
     compatible = x.lo <= y.hi and y.lo <= x.hi
-    words = _overlap(x.m.words, y.m.words)
-    shared_people = bool(set(x.people) & set(y.people))
-    disjoint_places = bool(x.places and y.places and not set(x.places) & set(y.places))
+    if not compatible and (  # a conflict's first conditions, the cheapest first
+            x.article == y.article or x.m.precision != "day" or y.m.precision != "day"
+            or min(abs((x.lo - y.hi).days), abs((y.lo - x.hi).days)) > CONFLICT_DAYS):
+        return None
+    words = _overlap(x.word_set, y.word_set)
+    shared_people = not x.people_set.isdisjoint(y.people_set)
+    disjoint_places = bool(x.places and y.places and x.place_set.isdisjoint(y.place_set))
     if compatible:
         if words >= SAME_WORDS and not disjoint_places:
             return "same"
@@ -372,7 +388,7 @@ def _same(x: _Item, y: _Item) -> str | None:
     if (near and x.article != y.article and x.m.precision == y.m.precision == "day" and kinds
             and people and not disjoint_places
             and (words >= 2 * CONFLICT_WORDS or (words >= CONFLICT_WORDS
-                                                 and set(x.places) & set(y.places)))):
+                                                 and not x.place_set.isdisjoint(y.place_set)))):
         return "conflict"
     return None
 
@@ -383,26 +399,46 @@ def merge(items: list[_Item]) -> list[list[tuple[_Item, bool]]]:
     Read in order of their first day, a group whose every mention ended more
     than CONFLICT_DAYS before the current one can take no more, so it leaves
     the active list: the cost follows the number of events alive at a time.
+    Within an active group only the mentions still that close are compared
+    (`_same` says None to the others), and the first 'same' settles it: an
+    event of thousands of reports spread over months is not read whole for
+    every later mention.
     """
     items = sorted(items, key=lambda i: (i.lo, _rank(i.m), i.published or dt.date.min, i.source))
     groups: list[list[tuple[_Item, bool]]] = []
+    live: list[list[_Item]] = []  # per group, its mentions that may still match
+    oldest: list[dt.date] = []  # per group, the earliest last day among those
     active: list[tuple[int, dt.date]] = []  # (group index, its latest day)
     horizon = dt.timedelta(days=CONFLICT_DAYS)
     for it in items:
-        active = [(gi, hi) for gi, hi in active if hi >= it.lo - horizon]
+        cut = it.lo - horizon
+        active = [(gi, hi) for gi, hi in active if hi >= cut]
         best: tuple[int, bool] | None = None
         for gi, _ in reversed(active):
-            verdicts = [_same(other, it) for other, _ in groups[gi]]
-            if "same" in verdicts:
-                best = (gi, False)
-                break
-            if "conflict" in verdicts and best is None:
-                best = (gi, True)
+            if oldest[gi] < cut:
+                live[gi] = [o for o in live[gi] if o.hi >= cut]
+                oldest[gi] = min(o.hi for o in live[gi])
+            conflict = False
+            for other in live[gi]:
+                verdict = _same(other, it)
+                if verdict == "same":
+                    best = (gi, False)
+                    break
+                conflict = conflict or verdict == "conflict"
+            else:
+                if conflict and best is None:
+                    best = (gi, True)
+                continue
+            break
         if best is None:
             groups.append([(it, False)])
+            live.append([it])
+            oldest.append(it.hi)
             active.append((len(groups) - 1, it.hi))
         else:
             groups[best[0]].append((it, best[1]))
+            live[best[0]].append(it)
+            oldest[best[0]] = min(oldest[best[0]], it.hi)
             active = [(gi, max(hi, it.hi) if gi == best[0] else hi) for gi, hi in active]
     return groups
 
@@ -485,20 +521,21 @@ def timeline(store: Any, *, as_of: dt.date | None = None,
     names = {e.id: e.name for e in ents}
     types = {e.id: e.type for e in ents}
     genders = {e.id: e.gender for e in ents}
+    todo = [(ref, data) for ref, data in store.stage_results(
+                STAGE, until=as_of.isoformat() if as_of else None)
+            if data and (articles is None or ref.id in articles)
+            and (as_of is None or (ref.published is not None and ref.published <= as_of))]
+    ids = [ref.id for ref, _ in todo]
+    lines = store.locations(ids)
+    mentions_of = store.mentions_of_articles(ids)
     items: list[_Item] = []
-    for ref, data in store.stage_results(STAGE):
-        if articles is not None and ref.id not in articles:
-            continue
-        if as_of is not None and (ref.published is None or ref.published > as_of):
-            continue
-        if not data:
-            continue
-        lines = {p.index: p.line for p in (store.article(ref.id).paragraphs)}
-        mentions = store.mentions_of_article(ref.id)
+    for ref, data in todo:
+        mentions = mentions_of.get(ref.id, [])
         for d in data:
             m = Mention(**d)
             people, places = _participants(m, mentions, types, genders)
-            items.append(_Item(m, ref.id, ref.source, ref.published, lines.get(m.para, 0),
+            line = lines.get((ref.id, m.para))
+            items.append(_Item(m, ref.id, ref.source, ref.published, line[1] if line else 0,
                                people, places, dt.date.fromisoformat(m.earliest),
                                dt.date.fromisoformat(m.latest)))
     groups = merge(items)

@@ -176,3 +176,27 @@ def test_search_past_a_block_pages_every_match_once_newest_block_first(
         # the first block holds the four added last, ranked among themselves
         assert set(got[:4]) == {"f6.txt", "f7.txt", "f8.txt", "f9.txt"}
         assert got[0] == "f8.txt"  # "ferry" thrice: best of its block
+
+
+def test_events_by_entity_read_from_the_stored_names_and_migration_10(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    ev = [{"id": "v1", "earliest": "2025-01-01", "latest": "2025-01-01",
+           "participants": ["Émile Zola", "Ann Lee"], "place": None},
+          {"id": "v2", "earliest": "2025-01-02", "latest": "2025-01-02",
+           "participants": [], "place": "Lisbon"}]
+    s = SQLiteStore(path)
+    with s.transaction():
+        s.replace_events(ev)
+    assert s.event_page(10, 0, entity="ÉMILE ZOLA") == (1, [ev[0]])  # Python's lower case
+    assert s.event_page(10, 0, entity="lisbon")[1] == [ev[1]]
+    assert s.events_of("Nobody") == [] and s.event_page(1, 1)[0] == 2
+    # a store of schema 9 gets the names of its stored events when it is opened
+    s.conn.execute("DELETE FROM event_names")
+    s.conn.execute("DROP TABLE event_names")
+    s.conn.execute("PRAGMA user_version = 9")
+    s.close()
+    s = SQLiteStore(path)
+    assert s.schema_version == SCHEMA_VERSION
+    assert [e["id"] for e in s.events_of("émile zola")] == ["v1"]
+    assert [e["id"] for e in s.events_of("Lisbon")] == ["v2"]
+    s.close()

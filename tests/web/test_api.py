@@ -79,6 +79,17 @@ def test_entities_quotes_events_stories_claims_search(client: TestClient) -> Non
     assert {h["source"] for h in hits} == {"a.txt", "b.txt"} and "[Copper]" in hits[0]["snippet"]
 
 
+def test_filtered_timelines_match_the_merge_and_come_as_briefs(client: TestClient,
+                                                              db: Path) -> None:
+    by_entity = client.get("/api/events", params={"entity": "okafor"}).json()
+    with storytrace.open(db) as st:
+        merged = st.timeline(entity="Milan Okafor")  # merged again, then filtered
+    assert by_entity["total"] == len(merged) > 0
+    assert [e["id"] for e in by_entity["items"]] == [e["id"] for e in merged]
+    early = items(client.get("/api/events", params={"as_of": "2024-09-21", "limit": 1}))
+    assert len(early) == 1 and all(isinstance(e["sources"], list) for e in early)
+
+
 def test_bad_requests_are_json_with_the_right_status(client: TestClient) -> None:
     r = client.get("/api/events", params={"as_of": "last tuesday"})
     assert r.status_code == 400 and "as_of" in r.json()["error"]

@@ -190,6 +190,21 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE events ADD COLUMN brief TEXT;
     """,
+    # 10: the people and places of each event, by lower-cased name, so that a timeline
+    # filtered by entity is read from the stored events instead of merged again.
+    """
+    CREATE TABLE event_names (
+        key TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        PRIMARY KEY (key, event_id)
+    ) WITHOUT ROWID;
+    INSERT OR IGNORE INTO event_names (key, event_id)
+        SELECT storytrace_lower(j.value), e.id FROM events e, json_each(e.data, '$.participants') j
+        WHERE j.type = 'text';
+    INSERT OR IGNORE INTO event_names (key, event_id)
+        SELECT storytrace_lower(json_extract(e.data, '$.place')), e.id FROM events e
+        WHERE json_extract(e.data, '$.place') IS NOT NULL;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -48,6 +48,8 @@ class SQLiteStore:
         except sqlite3.Error as e:
             raise StoreError(f"{self.path}: cannot open the store ({e})") from None
         self.conn.row_factory = sqlite3.Row
+        # Python's lower case (SQLite's lower() folds ASCII only), for entity-name keys
+        self.conn.create_function("storytrace_lower", 1, _lower, deterministic=True)
         self._in_tx = False
         try:
             self.conn.execute("PRAGMA foreign_keys = ON")
@@ -192,12 +194,15 @@ class SQLiteStore:
         )
         return True
 
-    def stage_results(self, stage: str) -> Iterator[tuple[ArticleRef, Any]]:
-        """Each article's stored result of a per-article stage, in publication order."""
+    def stage_results(self, stage: str, *, until: str | None = None
+                      ) -> Iterator[tuple[ArticleRef, Any]]:
+        """Each article's stored result of a per-article stage, in publication order;
+        `until` (an ISO day): only the articles published by then."""
+        cond, args = ("AND a.published <= ? ", (stage, until)) if until else ("", (stage,))
         rows = self.conn.execute(
             "SELECT a.id, a.source, a.published, a.outlet, a.meta, r.data FROM stage_results r "
-            "JOIN articles a ON a.id = r.article_id WHERE r.stage = ? "
-            "ORDER BY a.published, a.source", (stage,))
+            "JOIN articles a ON a.id = r.article_id WHERE r.stage = ? " + cond +
+            "ORDER BY a.published, a.source", args)
         for aid, source, published, outlet, meta, data in rows:
             others = tuple(json.loads(meta).get("outlets_named", []))
             ref = ArticleRef(aid, source,
@@ -281,6 +286,20 @@ class SQLiteStore:
         return [(r[0], r[1], r[2], r[3], r[4]) for r in self.conn.execute(
             "SELECT para_idx, start, end, entity_id, kind FROM entity_mentions "
             "WHERE article_id = ? ORDER BY para_idx, start", (article_id,))]
+
+    def mentions_of_articles(self, article_ids: Iterable[str]
+                             ) -> dict[str, list[tuple[int, int, int, str, str]]]:
+        """`mentions_of_article` for many articles, read in chunks rather than one by one."""
+        out: dict[str, list[tuple[int, int, int, str, str]]] = {}
+        ids = sorted(set(article_ids))
+        for k in range(0, len(ids), 500):
+            chunk = ids[k:k + 500]
+            for aid, *rest in self.conn.execute(
+                    "SELECT article_id, para_idx, start, end, entity_id, kind "
+                    f"FROM entity_mentions WHERE article_id IN ({','.join('?' * len(chunk))}) "
+                    "ORDER BY article_id, para_idx, start", chunk):
+                out.setdefault(aid, []).append((rest[0], rest[1], rest[2], rest[3], rest[4]))
+        return out
 
     def replace_quotes(self, rows: list[dict[str, Any]]) -> None:
         self.conn.execute("DELETE FROM quotes")
@@ -395,17 +414,49 @@ class SQLiteStore:
 
     def replace_events(self, events: list[dict[str, Any]]) -> None:
         self.conn.execute("DELETE FROM events")
+        self.conn.execute("DELETE FROM event_names")
         self.conn.executemany(
             "INSERT INTO events (id, earliest, latest, data, brief) VALUES (?, ?, ?, ?, ?)",
             [(e["id"], e["earliest"], e["latest"], json.dumps(e), json.dumps(brief(e)))
              for e in events])
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO event_names (key, event_id) VALUES (?, ?)",
+            [(name.lower(), e["id"]) for e in events
+             for name in [*e.get("participants", []), e.get("place")]
+             if isinstance(name, str)])
 
-    def event_page(self, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
-        """A page of the timeline as briefs (see `brief`), and how many events there are."""
-        total = self.conn.execute("SELECT count(*) FROM events").fetchone()[0]
-        rows = self.conn.execute("SELECT coalesce(brief, data) FROM events ORDER BY rowid "
-                                 "LIMIT ? OFFSET ?", (limit, offset)).fetchall()
+    def _named(self, entity: str | None) -> tuple[str, list[Any]]:
+        """WHERE clause of the events with an entity among their people or place (by id,
+        name or alias: the name it resolves to, as `Corpus.timeline(entity=)` does)."""
+        if entity is None:
+            return "", []
+        row = self.conn.execute(
+            "SELECT name FROM entities WHERE id = ? OR name = ? COLLATE NOCASE "
+            "OR EXISTS (SELECT 1 FROM json_each(aliases) WHERE value = ? COLLATE NOCASE) "
+            "ORDER BY name = ? COLLATE NOCASE DESC, mentions DESC LIMIT 1",
+            (entity, entity, entity, entity)).fetchone()
+        want = (row[0] if row else entity).lower()
+        return (" WHERE id IN (SELECT event_id FROM event_names WHERE key = ?1 OR key IN "
+                "(SELECT storytrace_lower(name) FROM entities WHERE storytrace_lower(id) = ?1))",
+                [want])
+
+    def event_page(self, limit: int, offset: int, *, entity: str | None = None
+                   ) -> tuple[int, list[dict[str, Any]]]:
+        """A page of the timeline as briefs (see `brief`), and how many events there are;
+        `entity`: only the events with that entity among their people or place."""
+        where, args = self._named(entity)
+        total = self.conn.execute("SELECT count(*) FROM events" + where, args).fetchone()[0]
+        n = len(args)
+        rows = self.conn.execute(f"SELECT coalesce(brief, data) FROM events{where} "
+                                 f"ORDER BY rowid LIMIT ?{n + 1} OFFSET ?{n + 2}",
+                                 [*args, limit, offset]).fetchall()
         return int(total), [json.loads(r[0]) for r in rows]
+
+    def events_of(self, entity: str) -> list[dict[str, Any]]:
+        """The stored timeline's events with that entity among their people or place."""
+        where, args = self._named(entity)
+        return [json.loads(r[0]) for r in self.conn.execute(
+            f"SELECT data FROM events{where} ORDER BY rowid", args)]
 
     def event(self, event_id: str) -> dict[str, Any] | None:
         row = self.conn.execute("SELECT data FROM events WHERE id = ?", (event_id,)).fetchone()
@@ -614,6 +665,10 @@ def brief(event: dict[str, Any]) -> dict[str, Any]:
             out[k] = v[:BRIEF_ITEMS]
             out[f"{k}_total"] = len(v)
     return out
+
+
+def _lower(text: Any) -> Any:
+    return text.lower() if isinstance(text, str) else text
 
 
 def _now() -> str:

@@ -35,6 +35,7 @@ from storytrace.errors import StorytraceError
 from storytrace.events import period
 from storytrace.ingest.jsonl import record_to_article
 from storytrace.settings import MAX_ARTICLE_BYTES
+from storytrace.store.sqlite import brief
 
 HERE = Path(__file__).parent
 PAGE_MAX = 500
@@ -123,8 +124,10 @@ def _cached(request: Request, st: storytrace.Corpus, key: tuple[Any, ...],
 
 def _timeline(request: Request, st: storytrace.Corpus, day: dt.date | None,
               entity: str | None, story: str | None) -> list[dict[str, Any]]:
-    if day is None and entity is None and story is None:
-        return st.timeline()
+    if day is None and story is None:  # the stored timeline, all of it or an entity's
+        if entity is None:
+            return st.timeline()
+        return st.store.events_of(entity)  # type: ignore[attr-defined,no-any-return]
     return _cached(request, st, ("timeline", day, entity, story),
                    lambda: st.timeline(as_of=day, entity=entity, story=story))
 
@@ -295,14 +298,17 @@ def create_app(db: str | Path | None = None, *, token: str | None = None,
     def list_events(request: Request, st: Corpus, limit: Limit = 50, offset: Offset = 0,
                     as_of: str | None = None, entity: str | None = None,
                     story: str | None = None) -> dict[str, Any]:
-        """The timeline: events in date order with sources, evidence and conflicts. In the
-        unfiltered timeline each list is cut to its first 20 items with `<list>_total`
-        beside it; `/api/events/{id}` gives the whole event."""
+        """The timeline: events in date order with sources, evidence and conflicts, each
+        list cut to its first 20 items with `<list>_total` beside it; `/api/events/{id}`
+        gives the whole event. `entity` alone filters the stored timeline; `as_of` and
+        `story` merge the events of those articles again (seconds the first time)."""
         day = _day(as_of, "as_of")
-        if day is None and entity is None and story is None:  # the stored timeline, a page of it
-            total, rows = st.store.event_page(limit, offset)  # type: ignore[attr-defined]
+        if day is None and story is None:  # the stored timeline, a page of it
+            total, rows = st.store.event_page(  # type: ignore[attr-defined]
+                limit, offset, entity=entity)
             return {"total": total, "limit": limit, "offset": offset, "items": rows}
-        return _page(_timeline(request, st, day, entity, story), limit, offset)
+        page = _page(_timeline(request, st, day, entity, story), limit, offset)
+        return page | {"items": [brief(e) for e in page["items"]]}
 
     @app.get("/api/events/{event_id}", dependencies=read, tags=["events"])
     def get_event(event_id: str, st: Corpus) -> dict[str, Any]:
@@ -347,7 +353,7 @@ def create_app(db: str | Path | None = None, *, token: str | None = None,
         for e in events:
             key = period(e)
             months.setdefault(key, []).append(e)
-        ids = {a.source: a.id for a in st.articles()}
+        ids = _source_ids(st)
         return render(request, "timeline.html", months=months, as_of=as_of or "",
                       entity=entity or "", story=story or "", stories=st.stories(), ids=ids,
                       count=len(events))
@@ -356,7 +362,7 @@ def create_app(db: str | Path | None = None, *, token: str | None = None,
              include_in_schema=False)
     def article_page(request: Request, ref: str, st: Corpus) -> HTMLResponse:
         rec = _article(st, ref)
-        ids = {a.source: a.id for a in st.articles()}
+        ids = _source_ids(st)
         return render(request, "article.html", a=rec, ids=ids)
 
     @app.get("/quotes", response_class=HTMLResponse, dependencies=read, include_in_schema=False)
@@ -371,14 +377,14 @@ def create_app(db: str | Path | None = None, *, token: str | None = None,
             first = reports[0]
             who = first["speaker"] or ("anonymous" if first["anonymous"] else "unattributed")
             by_speaker.setdefault(who, []).append(reports)
-        ids = {a.source: a.id for a in st.articles()}
+        ids = _source_ids(st)
         return render(request, "quotes.html", by_speaker=by_speaker, speaker=speaker or "",
                       ids=ids)
 
     @app.get("/entities/{ref:path}", response_class=HTMLResponse, dependencies=read,
              include_in_schema=False)
     def entity_page(request: Request, ref: str, st: Corpus) -> HTMLResponse:
-        ids = {a.source: a.id for a in st.articles()}
+        ids = _source_ids(st)
         return render(request, "entity.html", e=_entity(st, ref), ids=ids)
 
     @app.get("/claims", response_class=HTMLResponse, dependencies=read, include_in_schema=False)
@@ -392,6 +398,14 @@ def create_app(db: str | Path | None = None, *, token: str | None = None,
         return render(request, "search.html", q=q, rows=rows)
 
     return app
+
+
+def _source_ids(st: storytrace.Corpus) -> dict[str, str]:
+    """Article id by source, for links (the last in publication order when two share one),
+    read without the articles' paragraphs."""
+    conn = st.store.conn  # type: ignore[attr-defined]
+    return {r[0]: r[1] for r in conn.execute(
+        "SELECT source, id FROM articles ORDER BY published, source, id")}
 
 
 def _article(st: storytrace.Corpus, ref: str) -> dict[str, Any]:

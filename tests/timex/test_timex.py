@@ -305,3 +305,19 @@ def test_tense_cues_next_to_the_date(text: str, phrase: str, value: str) -> None
 def test_more_timeml_expressions(text: str, phrase: str, typ: str, value: str) -> None:
     t = one(text, phrase)
     assert (t.type, t.value) == (typ, value)
+
+
+@pytest.mark.parametrize(("text", "phrase", "value"), [
+    ("The judge sat at midday.", "midday", "2025-05-17T12:00"),
+    ("On May 2 the tide was low. By mid afternoon it had turned.", "mid afternoon",
+     "2025-05-02TAF"),
+    ("Shares were up at mid-afternoon yesterday.", "mid-afternoon yesterday", "2025-05-16TAF"),
+    ("The ferry leaves at 4 in the morning.", "4 in the morning", "2025-05-17T04:00"),
+])
+def test_parts_of_day_without_a_weekday(text: str, phrase: str, value: str) -> None:
+    t = one(text, phrase)
+    assert (t.type, t.value) == ("TIME", value)
+
+
+def test_a_generic_night_is_no_time() -> None:
+    assert [t.text for t in tag("Owls hunt at night.", DCT)] == []

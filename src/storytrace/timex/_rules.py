@@ -631,7 +631,7 @@ def h_clock(m: re.Match[str], c: Context) -> Found | None:
     ampm = (m["ampm"] or "").lower()
     if not 1 <= h <= 12 or mi > 59:
         return None
-    h = (h % 12) + (12 if ampm.startswith("p") else 0)
+    h = (h % 12) + (12 if ampm.startswith("p") or ampm.endswith(("afternoon", "evening")) else 0)
     day = c.dct
     anchor = "dct"
     if m["rel"]:
@@ -647,6 +647,24 @@ def h_clock(m: re.Match[str], c: Context) -> Found | None:
     elif c.last_day is not None:
         day, anchor = c.last_day.day, "text"
     return Found("TIME", f"{day.isoformat()}T{h:02d}:{mi:02d}", _approx(m), anchor, day, day)
+
+
+def h_part_of_day(m: re.Match[str], c: Context) -> Found | None:
+    """'at midday', 'by mid afternoon', 'in the morning' (the day the text is on, else the
+    DCT, as TimeBank has them), 'mid-afternoon yesterday'."""
+    tod = " ".join((m["tod"] or m["tod0"] or m["tod2"]).lower().replace("-", " ").split())
+    code = L.times_of_day.get(tod)
+    if not code:
+        return None
+    rel = (m["rel"] or m["rel2"] or "").lower()
+    if rel:
+        day = c.dct + dt.timedelta(days={"yesterday": -1, "tomorrow": 1}.get(rel, 0))
+        anchor = "dct"
+    elif c.last_day is not None:
+        day, anchor = c.last_day.day, "text"
+    else:
+        day, anchor = c.dct, "dct"
+    return Found("TIME", f"{day.isoformat()}T{code}", None, anchor, day, day)
 
 
 def h_holiday(m: re.Match[str], c: Context) -> Found | None:
@@ -880,10 +898,18 @@ RULES: list[tuple[str, str, Handler]] = [
                 rf"(?:\s+(?P<tod>{TOD}))?|{B}(?P<tod0>{TOD})\s+(?:on\s+)?(?P<wd0>{WD})(?![\w])",
      h_weekday),
     ("clock", rf"(?<![\w:])(?:(?P<ap>about|around|approximately|roughly)\s+)?(?P<h>[012]?\d)"
-              r"(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ampm>a\.m\.|p\.m\.|a\.m|p\.m|am|pm)(?![\w])"
+              r"(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ampm>a\.m\.|p\.m\.|a\.m|p\.m|am|pm"
+              r"|in\s+the\s+(?:morning|afternoon|evening))(?![\w])"
               r"(?:\s+(?:[A-Z]{2,4}T|GMT|UTC)(?![\w]))?(?:,?\s+(?:(?P<rel>today|yesterday|tomorrow)"
               rf"|(?:on\s+)?(?P<wd>{WD})|(?P<mon>{MON})\s+(?P<d>[0-3]?\d))(?![\w]))?",
      h_clock),
+    ("part_of_day", r"(?:(?<=\bat\s)|(?<=\bby\s)|(?<=\bin\s)|(?<=\bduring\s))"
+                    r"(?:the\s+(?P<tod>morning|afternoon|evening|mid[- ]?afternoon)"
+                    r"|(?P<tod0>noon|midday|midnight|mid[- ]?afternoon|dawn|dusk|daybreak))"
+                    r"(?![\w-])"
+                    r"(?:\s+(?P<rel>yesterday|today|tomorrow)(?![\w]))?"
+                    rf"|{B}(?P<tod2>{TOD})\s+(?P<rel2>yesterday|today|tomorrow)(?![\w])",
+     h_part_of_day),
     ("holiday", rf"{B}(?:(?P<rel>last|this|next)\s+)?(?:the\s+(?P<pr>night|day|eve|morning|evening|"
                 rf"weekend)\s+(?P<dir>before|after|of)\s+)?(?P<h>{HOL})(?![\w])(?:,?\s+(?P<y>{YEAR})(?!\d))?",
      h_holiday),

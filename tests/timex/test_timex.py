@@ -321,3 +321,20 @@ def test_parts_of_day_without_a_weekday(text: str, phrase: str, value: str) -> N
 
 def test_a_generic_night_is_no_time() -> None:
     assert [t.text for t in tag("Owls hunt at night.", DCT)] == []
+
+
+@pytest.mark.parametrize(("text", "phrase", "typ", "value"), [
+    ("Voters go to the polls on Election Day.", "Election Day", "DATE", "2025-11-04"),
+    ("The post-1959 fleet was small.", "post-1959", "DATE", "1959"),
+    ("The March vote was close.", "March", "DATE", "2025-03"),
+    ("The port will one day be a park.", "one day", "DATE", "FUTURE_REF"),
+])
+def test_named_days_prefixed_years_and_vague_future(text: str, phrase: str, typ: str,
+                                                    value: str) -> None:
+    t = one(text, phrase)
+    assert (t.type, t.value) == (typ, value)
+
+
+def test_a_title_and_an_ordinal_are_no_durations() -> None:
+    assert tag("He told CBS's 60 Minutes it would be a second betrayal.", DCT) == []
+    assert one("It took a second or two.", "a second").value == "PT1S"

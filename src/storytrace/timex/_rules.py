@@ -272,7 +272,8 @@ def h_numeric(m: re.Match[str], c: Context) -> Found | None:
 
 _WEAK_MONTHS = {"may", "march"}  # also common words: need a cue
 _MONTH_CUE = re.compile(r"(?:\b(?:in|since|until|till|by|from|through|of|during|before|after|"
-                        r"between|and|to|or|early|late|mid|last|next|this|each|every)[\s-]+|,\s*)$")
+                        r"between|and|to|or|early|late|mid|last|next|this|each|every|the)[\s-]+"
+                        r"|,\s*)$")
 
 
 def h_month(m: re.Match[str], c: Context) -> Found | None:
@@ -533,6 +534,9 @@ _MONEY_BEFORE = re.compile(r"(?:\d|million|billion|trillion|percent|%|dollars|ce
 
 
 _AGE_AFTER = re.compile(r"\s+old\b")
+# after "a second": a noun it counts ("a second group"), not a preposition or adverb
+_ORDINAL_AFTER = re.compile(r"\s+(?!(?:ago|later|earlier|before|after|or|and|of|to|in|for|at|on|"
+                            r"when|while|longer|more|less|too|each|per|that|the|a)\b)[a-z]")
 
 
 def h_duration(m: re.Match[str], c: Context) -> Found | None:
@@ -552,6 +556,11 @@ def h_duration(m: re.Match[str], c: Context) -> Found | None:
         return _found(Point(dt.date(int(m["n"]), 3 * q - 2, 1), "quarter"), anchor="text")
     if m["old"] or _AGE_AFTER.match(c.after(m.end(), 6)):
         return None  # an age ("the 6-year-old") is not a time expression in TimeML news
+    if unit_w[:1].isupper() and not m["n"][:1].isupper():
+        return None  # a title: "CBS's 60 Minutes"
+    if L.unit(unit_w).code == "S" and word in ("a", "one") and _ORDINAL_AFTER.match(
+            c.after(m.end(), 16)):
+        return None  # "a second betrayal": the ordinal
     if L.unit(unit_w).code == "Q" and (m["hy"] or word in ("a", "an", "one")):
         return None  # a fraction: "a quarter of", "three-quarters"
     rel = (m["rel"] or "").lower()
@@ -851,7 +860,7 @@ RULES: list[tuple[str, str, Handler]] = [
                      rf"|two\s+thousand(?:\s+(?:and\s+)?(?P<one>{_ONES}))?)(?![\w-])",
      h_spelled_year),
     ("year", rf"(?:(?P<part>{PART})(?:\s+(?:of\s+)?|-)|(?P<fiscal>fiscal(?:\s+year)?\s+)|"
-             rf"(?P<the>the\s+year\s+)|{B})(?P<y>{YEAR})(?![\d%]|,\d|\.\d|-\d|s\b|['’]s\b)",
+             rf"(?P<the>the\s+year\s+)|(?<![\w-])(?:post|pre)-|{B})(?P<y>{YEAR})(?![\d%]|,\d|\.\d|-\d|s\b|['’]s\b)",
      h_year),
     ("decade", rf"{B}(?:the\s+)?(?:(?P<part>{PART})[\s-]+)?"
                rf"(?:(?P<c>1[0-9]|20)(?P<d>\d)0|['’](?P<d2>\d)0)['’]?s{E}"

@@ -108,6 +108,19 @@ def test_reported_statement_parts_are_tagged_around_the_cue() -> None:
                       "B-content", "I-content", "I-content", "O"]
 
 
+def test_partial_quote_is_tagged_as_its_clause_from_the_cue() -> None:
+    text = 'She said it is "fine".'
+    offs = [(0, 3), (4, 8), (9, 11), (12, 14), (15, 16), (16, 20), (20, 21), (21, 22)]
+    q = {"para": 0, "start": 16, "end": 20, "partial": True, "cue_span": [0, 4, 8],
+         "speaker": [0, 0, 3, "She"]}
+    labels = bc.tag(len(offs), bc.quote_claims(q, {0: text}, [0], [offs])[0])
+    assert labels == ["B-source", "B-cue", "B-content", "I-content", "I-content",
+                      "I-content", "I-content", "O"]
+    # no cue before it: the quoted words alone are no content span
+    q2 = dict(q, cue_span=None)
+    assert bc.tag(len(offs), bc.quote_claims(q2, {0: text}, [0], [offs])[0])[2:] == ["O"] * 6
+
+
 def test_gold_without_content_is_left_out() -> None:
     gold = [bq.Attribution(content=frozenset()), att(0, 5)]
     c = bq.score_article(gold, [att(0, 5)])

@@ -338,3 +338,16 @@ def test_named_days_prefixed_years_and_vague_future(text: str, phrase: str, typ:
 def test_a_title_and_an_ordinal_are_no_durations() -> None:
     assert tag("He told CBS's 60 Minutes it would be a second betrayal.", DCT) == []
     assert one("It took a second or two.", "a second").value == "PT1S"
+
+
+def test_the_day_before_a_date_is_one_expression() -> None:
+    t = one("The day before last Tuesday's hearing, he flew in.", "The day before last Tuesday")
+    assert (t.value, t.precision) == ("2025-05-12", "day")
+    t = one("They met the day after May 2, 2024.", "the day after May 2, 2024")
+    assert t.value == "2024-05-03"
+
+
+def test_a_holiday_takes_the_nearer_year_and_its_week() -> None:
+    # Easter 2025 is April 20: six days ahead beats a year back, even in a past sentence.
+    t = one("Pilgrims prayed as Easter week began.", "Easter week", D(2025, 4, 14))
+    assert (t.value, t.precision) == ("2025-W16", "week")

@@ -142,6 +142,21 @@ def _timex(s: int, e: int, text: str, f: Found, ctx: Context) -> Timex:
     return Timex(s, e, text[s:e], f.type, f.value, mod, precision, earliest, latest, f.anchor)
 
 
+_DAY_BESIDE = re.compile(r"(?:the\s+)?day\s+(before|after)\s*$", re.I)
+
+
+def _day_beside(out: list[Timex], t: Timex, text: str) -> Timex:
+    """'the day before' + 'last Tuesday' is one expression, the day next to that date."""
+    prev = out[-1]
+    side = _DAY_BESIDE.match(prev.text)
+    if side is None or text[prev.end:t.start].strip() or t.earliest is None:
+        return t
+    day = t.earliest + dt.timedelta(days=-1 if side.group(1).lower() == "before" else 1)
+    out.pop()
+    return Timex(prev.start, t.end, text[prev.start:t.end], "DATE", day.isoformat(), None,
+                 "day", day, day, t.anchor)
+
+
 def tag(text: str, dct: dt.date, doc: Any = None) -> list[Timex]:
     """Every time expression of `text` (a whole document), in text order.
 
@@ -169,9 +184,12 @@ def tag(text: str, dct: dt.date, doc: Any = None) -> list[Timex]:
                 queue.sort(key=lambda f: -f[0])
             continue
         t = _timex(found.start if found.start is not None else s, e, text, found, ctx)
+        named = t  # the date the text names is the next reference, not the day beside it
+        if out and t.precision == "day" and t.type == "DATE":
+            t = _day_beside(out, t, text)
         out.append(t)
         if t.type in ("DATE", "TIME") and t.precision is not None and t.mod not in ("AFTER",):
-            p = point_of(t.value)
+            p = point_of(named.value)
             if p is not None:
                 ctx.note(p, t.end)
     return out

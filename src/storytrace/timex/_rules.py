@@ -8,7 +8,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from storytrace.timex._dates import PRECISIONS, Point, coarser, holiday, nearest_year, shift
+from storytrace.timex._dates import (
+    FUTURE_WEIGHT,
+    PRECISIONS,
+    TENSE_WEIGHT,
+    Point,
+    coarser,
+    holiday,
+    nearest_year,
+    shift,
+)
 from storytrace.timex._lead import first_letters
 from storytrace.timex._lexicon import Lexicon, alternation, lexicon
 
@@ -365,13 +374,10 @@ def _occurrence(rel: str, starts: list[tuple[dt.date, dt.date]], dct: dt.date,
     for i, (s, e) in enumerate(starts):
         if s <= dct <= e:
             return i
-    if mode == "past":
-        before = [i for i, (_, e) in enumerate(starts) if e < dct]
-        return before[-1] if before else 0
-    if mode == "future":
-        after = [i for i, (s, _) in enumerate(starts) if s > dct]
-        return after[0] if after else len(starts) - 1
-    gaps = [min(abs((s - dct).days), abs((e - dct).days)) for s, e in starts]
+    # the nearest, a date against the tense cue counting as much farther as in nearest_year
+    ahead = TENSE_WEIGHT if mode == "past" else 1.0
+    behind = FUTURE_WEIGHT if mode == "future" else 1.0
+    gaps = [(s - dct).days * ahead if s > dct else (dct - e).days * behind for s, e in starts]
     return gaps.index(min(gaps))
 
 
@@ -688,6 +694,8 @@ def h_holiday(m: re.Match[str], c: Context) -> Found | None:
         i = _occurrence(rel, [(x, x) for x in days], c.dct, c.mode(m.start(), m.end()))
         d, anchor = days[i], "dct"
     what, side = (m["pr"] or "").lower(), (m["dir"] or "").lower()
+    if m["wk"] and not side:  # "Easter week": the week that holds it
+        return _found(Point(d, "week"), anchor=anchor)
     if side:
         step = {"before": -1, "after": 1}.get(side, 0)
         if what == "weekend":
@@ -920,7 +928,8 @@ RULES: list[tuple[str, str, Handler]] = [
                     rf"|{B}(?P<tod2>{TOD})\s+(?P<rel2>yesterday|today|tomorrow)(?![\w])",
      h_part_of_day),
     ("holiday", rf"{B}(?:(?P<rel>last|this|next)\s+)?(?:the\s+(?P<pr>night|day|eve|morning|evening|"
-                rf"weekend)\s+(?P<dir>before|after|of)\s+)?(?P<h>{HOL})(?![\w])(?:,?\s+(?P<y>{YEAR})(?!\d))?",
+                rf"weekend)\s+(?P<dir>before|after|of)\s+)?(?P<h>{HOL})(?![\w])(?:,?\s+(?P<y>{YEAR})(?!\d))?"
+                r"(?P<wk>\s+week(?![\w-]))?",
      h_holiday),
     ("set_weekday", rf"{B}(?:every|each)\s+(?P<wd>{WD})(?![\w])(?:\s+(?P<tod>{TOD}))?|"
                     rf"{B}(?P<wd2>{WD})s(?![\w])", h_set_weekday),

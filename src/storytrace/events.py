@@ -15,7 +15,7 @@ import datetime as dt
 import functools
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -393,54 +393,93 @@ def _same(x: _Item, y: _Item) -> str | None:
     return None
 
 
+class _Group:
+    """A group being merged: its mentions, and those that may still match a later one,
+    indexed by what a match needs to share (a word, a person or the article)."""
+
+    def __init__(self, it: _Item) -> None:
+        self.members: list[tuple[_Item, bool]] = []
+        self.live: list[_Item] = []
+        self.oldest = it.hi  # the earliest last day among the live mentions
+        self.index: dict[str, list[_Item]] = {}
+        self.indexed = 0  # mentions in the index, the ones it no longer needs included
+        self.add(it, False)
+
+    def add(self, it: _Item, conflict: bool) -> None:
+        self.members.append((it, conflict))
+        self.live.append(it)
+        self.oldest = min(self.oldest, it.hi)
+        self.indexed += 1
+        for k in _keys(it):
+            self.index.setdefault(k, []).append(it)
+
+    def prune(self, cut: dt.date) -> None:
+        """Forget the mentions that ended before `cut`; the index is rebuilt once they are
+        half of it (until then the readers skip them)."""
+        if self.oldest >= cut:
+            return
+        self.live = [o for o in self.live if o.hi >= cut]
+        self.oldest = min(o.hi for o in self.live)
+        if 2 * len(self.live) < self.indexed:
+            self.index = {}
+            for o in self.live:
+                for k in _keys(o):
+                    self.index.setdefault(k, []).append(o)
+            self.indexed = len(self.live)
+
+    def candidates(self, keys: list[str]) -> Iterator[_Item]:
+        seen: set[int] = set()
+        for k in keys:
+            for o in self.index.get(k, ()):
+                if id(o) not in seen:
+                    seen.add(id(o))
+                    yield o
+
+
+def _keys(it: _Item) -> list[str]:
+    """What two mentions must share for `_same` to say anything but None."""
+    return ["a" + it.article, *("w" + w for w in it.word_set), *("p" + p for p in it.people_set)]
+
+
 def merge(items: list[_Item]) -> list[list[tuple[_Item, bool]]]:
     """Groups of mentions (single link, in date order); the flag marks a conflicting date.
 
     Read in order of their first day, a group whose every mention ended more
     than CONFLICT_DAYS before the current one can take no more, so it leaves
     the active list: the cost follows the number of events alive at a time.
-    Within an active group only the mentions still that close are compared
-    (`_same` says None to the others), and the first 'same' settles it: an
-    event of thousands of reports spread over months is not read whole for
-    every later mention.
+    Within an active group only the mentions still that close and sharing a
+    word, a person or the article are compared (`_same` says None to the
+    others), the first 'same' settles it, and conflicts are looked for only
+    when no group has one: an event of thousands of reports spread over months
+    is not read whole for every later mention.
     """
     items = sorted(items, key=lambda i: (i.lo, _rank(i.m), i.published or dt.date.min, i.source))
-    groups: list[list[tuple[_Item, bool]]] = []
-    live: list[list[_Item]] = []  # per group, its mentions that may still match
-    oldest: list[dt.date] = []  # per group, the earliest last day among those
+    groups: list[_Group] = []
     active: list[tuple[int, dt.date]] = []  # (group index, its latest day)
     horizon = dt.timedelta(days=CONFLICT_DAYS)
     for it in items:
         cut = it.lo - horizon
         active = [(gi, hi) for gi, hi in active if hi >= cut]
+        keys = _keys(it)
         best: tuple[int, bool] | None = None
         for gi, _ in reversed(active):
-            if oldest[gi] < cut:
-                live[gi] = [o for o in live[gi] if o.hi >= cut]
-                oldest[gi] = min(o.hi for o in live[gi])
-            conflict = False
-            for other in live[gi]:
-                verdict = _same(other, it)
-                if verdict == "same":
-                    best = (gi, False)
-                    break
-                conflict = conflict or verdict == "conflict"
-            else:
-                if conflict and best is None:
-                    best = (gi, True)
-                continue
-            break
+            g = groups[gi]
+            g.prune(cut)
+            # 'same' needs dates that meet: a member still running on this one's first day
+            if any(o.hi >= it.lo and _same(o, it) == "same" for o in g.candidates(keys)):
+                best = (gi, False)
+                break
+        if best is None:  # 'conflict' needs dates that do not meet
+            best = next(((gi, True) for gi, _ in reversed(active)
+                         if any(cut <= o.hi < it.lo and _same(o, it) == "conflict"
+                                for o in groups[gi].candidates(keys))), None)
         if best is None:
-            groups.append([(it, False)])
-            live.append([it])
-            oldest.append(it.hi)
+            groups.append(_Group(it))
             active.append((len(groups) - 1, it.hi))
         else:
-            groups[best[0]].append((it, best[1]))
-            live[best[0]].append(it)
-            oldest[best[0]] = min(oldest[best[0]], it.hi)
+            groups[best[0]].add(it, best[1])
             active = [(gi, max(hi, it.hi) if gi == best[0] else hi) for gi, hi in active]
-    return groups
+    return [g.members for g in groups]
 
 
 def _event(n: int, group: list[tuple[_Item, bool]], names: dict[str, str]) -> Event:

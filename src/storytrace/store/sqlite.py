@@ -258,6 +258,18 @@ class SQLiteStore:
                        facts=self._facts(r["id"]), mention_count=r["mentions"],
                        gender=r["gender"]) for r in rows]
 
+    def entity_page(self, limit: int, offset: int, *, type: str | None = None
+                    ) -> tuple[int, list[dict[str, Any]]]:
+        """A page of `entities()` without their facts (read one entity at a time, they made
+        a list of 543 entities cost 200 ms), and how many there are."""
+        where, args = (" WHERE type = ?", [type.upper()]) if type else ("", [])
+        total = self.conn.execute("SELECT count(*) FROM entities" + where, args).fetchone()[0]
+        rows = self.conn.execute(
+            "SELECT id, name, type, aliases, mentions FROM entities" + where
+            + " ORDER BY mentions DESC, name LIMIT ? OFFSET ?", [*args, limit, offset])
+        return int(total), [{"id": r[0], "name": r[1], "type": r[2],
+                             "aliases": json.loads(r[3]), "mentions": r[4]} for r in rows]
+
     def entity(self, ref: str) -> list[Entity]:
         """Entities whose id, name or alias is `ref` (case-insensitive), with mentions."""
         rows = self.conn.execute(

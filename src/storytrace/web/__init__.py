@@ -272,9 +272,8 @@ def create_app(db: str | Path | None = None, *, token: str | None = None,
     def list_entities(st: Corpus, limit: Limit = 50, offset: Offset = 0,
                       type: str | None = None) -> dict[str, Any]:
         """Canonical entities, most mentioned first, with their aliases."""
-        rows = [{"id": e.id, "name": e.name, "type": e.type, "aliases": list(e.aliases),
-                 "mentions": e.mention_count} for e in st.entities(type=type)]
-        return _page(rows, limit, offset)
+        total, rows = st.store.entity_page(limit, offset, type=type)  # type: ignore[attr-defined]
+        return {"total": total, "limit": limit, "offset": offset, "items": rows}
 
     @app.get("/api/entities/{ref:path}", dependencies=read, tags=["entities"])
     def get_entity(ref: str, st: Corpus) -> dict[str, Any]:

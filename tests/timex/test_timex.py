@@ -351,3 +351,13 @@ def test_a_holiday_takes_the_nearer_year_and_its_week() -> None:
     # Easter 2025 is April 20: six days ahead beats a year back, even in a past sentence.
     t = one("Pilgrims prayed as Easter week began.", "Easter week", D(2025, 4, 14))
     assert (t.value, t.precision) == ("2025-W16", "week")
+
+
+@pytest.mark.parametrize(("text", "phrase", "value"), [
+    ("Acme said third-quarter profit rose. This quarter's loss included a charge.",
+     "This quarter", "2025-Q3"),
+    ("The cut could come as early as next year's first quarter.", "next year's first quarter",
+     "2026-Q1"),
+])
+def test_quarters_named_by_the_report_or_by_a_year(text: str, phrase: str, value: str) -> None:
+    assert one(text, phrase, D(2025, 11, 2)).value == value

@@ -413,8 +413,9 @@ def h_quarter(m: re.Match[str], c: Context) -> Found | None:
         return None
     if m["y"] or m["y0"]:
         year, anchor = int(m["y"] or m["y0"]), "none"
-    elif m["ry"]:
-        year, anchor = c.dct.year + {"this": 0, "last": -1, "next": 1}[m["ry"].lower()], "dct"
+    elif m["ry"] or m["ry0"]:  # "the third quarter of next year", "next year's first quarter"
+        rel = (m["ry"] or m["ry0"]).lower()
+        year, anchor = c.dct.year + {"this": 0, "last": -1, "next": 1}[rel], "dct"
     else:
         year, anchor = c.dct.year - (1 if m["ago"] else 0), "dct"
     months = 3 if unit == "quarter" else 6
@@ -429,7 +430,7 @@ def h_quarter_rel(m: re.Match[str], c: Context) -> Found | None:
     if not rel and not m["the"]:
         return None
     framed = c.quarter_before(m.start())
-    if framed is not None and (rel in ("", "same") or "year" in rel):
+    if framed is not None and (rel in ("", "same", "this") or "year" in rel):
         d = framed.day  # "third-quarter profit rose ... in the year-ago quarter"
     else:
         cur = Point(c.dct, "quarter")
@@ -881,7 +882,8 @@ RULES: list[tuple[str, str, Handler]] = [
                r"(?:(?P<rel>last|this|next|past|coming|"
                rf"previous|this\s+past|this\s+coming)\s+)?(?P<s>{SEASON})(?![\w])(?:,?\s+(?:of\s+)?(?P<y>{YEAR})(?!\d)|{_REL_Y})?",
      h_season),
-    ("quarter", rf"{B}(?:the\s+)?(?:(?P<y0>{YEAR})\s+|fiscal\s+|(?P<ago>year-ago|year-earlier)\s+)?"
+    ("quarter", rf"{B}(?:the\s+)?(?:(?P<y0>{YEAR})\s+|fiscal\s+|(?P<ago>year-ago|year-earlier)\s+"
+                r"|(?P<ry0>this|last|next)\s+year['’]s\s+)?"
                 r"(?P<ord>first|second|third|fourth|"
                 r"1st|2nd|3rd|4th)(?:\s+|(?P<hq>-))(?:fiscal\s+)?(?P<q>quarter|half)(?![\w])"
                 rf"(?:\s+of\s+(?:fiscal\s+)?(?:(?P<y>{YEAR})(?!\d)|(?P<ry>this|last|next)\s+year))?",

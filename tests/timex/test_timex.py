@@ -361,3 +361,8 @@ def test_a_holiday_takes_the_nearer_year_and_its_week() -> None:
 ])
 def test_quarters_named_by_the_report_or_by_a_year(text: str, phrase: str, value: str) -> None:
     assert one(text, phrase, D(2025, 11, 2)).value == value
+
+
+def test_names_are_no_time_expressions() -> None:
+    text = 'She told USA Today and ABC\'s "This Week" about it. Today, the ferry sails.'
+    assert [t.text for t in tag(text, DCT)] == ["Today"]

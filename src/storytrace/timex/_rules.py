@@ -458,6 +458,8 @@ _REL_STEP = {"last": -1, "past": -1, "previous": -1, "this": 0, "current": 0, "n
 
 
 def h_rel_unit(m: re.Match[str], c: Context) -> Found | None:
+    if m.group(0)[:1].isupper() and _title(m, c):
+        return None
     rel = m["rel"].lower()
     unit_w = " ".join(m["u"].lower().split())
     pre = " ".join((m["pre"] or "").lower().replace("-", " ").split())
@@ -740,7 +742,24 @@ def _weekend(c: Context, start: int, end: int) -> Found:
     return Found("DATE", wk.value + "-WE", None, "dct", lo, lo + dt.timedelta(days=1))
 
 
+_NAME_BEFORE = re.compile(r"(?:^|[^.!?:;\"“‘(\s])\s*\b[A-Z][\w.&']*\s+$")
+
+
+def _title(m: re.Match[str], c: Context) -> bool:
+    """Part of a name: every word capitalised ("ABC's This Week"), or a capitalised word
+    after a capitalised word inside a sentence ("USA Today", "VOA Today")."""
+    words = m.group(0).split()
+    if not all(w[:1].isupper() for w in words):
+        return False
+    if len(words) > 1:
+        return True
+    s, _ = c._bounds(m.start())
+    return m.start() > s and bool(_NAME_BEFORE.search(c.text, max(s, m.start() - 30), m.start()))
+
+
 def h_phrase(m: re.Match[str], c: Context) -> Found | None:
+    if m.group(0)[:1].isupper() and _title(m, c):
+        return None
     ph = L.phrases[_PHRASE_OF_GROUP[m.lastindex or 0]]
     value = ph.value
     if "{" not in value:

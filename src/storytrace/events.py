@@ -309,11 +309,14 @@ class _Item:
     word_set: frozenset[str] = field(init=False)
     people_set: frozenset[str] = field(init=False)
     place_set: frozenset[str] = field(init=False)
+    keys: list[str] = field(init=False)  # what another must share to match it (`merge`)
 
     def __post_init__(self) -> None:
         self.word_set = frozenset(self.m.words)
         self.people_set = frozenset(self.people)
         self.place_set = frozenset(self.places)
+        self.keys = ["a" + self.article, *("w" + w for w in self.word_set),
+                     *("p" + p for p in self.people_set)]
 
 
 @dataclass
@@ -410,7 +413,7 @@ class _Group:
         self.live.append(it)
         self.oldest = min(self.oldest, it.hi)
         self.indexed += 1
-        for k in _keys(it):
+        for k in it.keys:
             self.index.setdefault(k, []).append(it)
 
     def prune(self, cut: dt.date) -> None:
@@ -423,22 +426,20 @@ class _Group:
         if 2 * len(self.live) < self.indexed:
             self.index = {}
             for o in self.live:
-                for k in _keys(o):
+                for k in o.keys:
                     self.index.setdefault(k, []).append(o)
             self.indexed = len(self.live)
 
     def candidates(self, keys: list[str]) -> Iterator[_Item]:
+        """The live mentions sharing one of these keys (and some that ended), once each:
+        `_same` says None to the others (every way to 'same' or 'conflict' needs one
+        article, a shared word or a shared person)."""
         seen: set[int] = set()
         for k in keys:
             for o in self.index.get(k, ()):
                 if id(o) not in seen:
                     seen.add(id(o))
                     yield o
-
-
-def _keys(it: _Item) -> list[str]:
-    """What two mentions must share for `_same` to say anything but None."""
-    return ["a" + it.article, *("w" + w for w in it.word_set), *("p" + p for p in it.people_set)]
 
 
 def merge(items: list[_Item]) -> list[list[tuple[_Item, bool]]]:
@@ -460,19 +461,18 @@ def merge(items: list[_Item]) -> list[list[tuple[_Item, bool]]]:
     for it in items:
         cut = it.lo - horizon
         active = [(gi, hi) for gi, hi in active if hi >= cut]
-        keys = _keys(it)
         best: tuple[int, bool] | None = None
         for gi, _ in reversed(active):
             g = groups[gi]
             g.prune(cut)
             # 'same' needs dates that meet: a member still running on this one's first day
-            if any(o.hi >= it.lo and _same(o, it) == "same" for o in g.candidates(keys)):
+            if any(o.hi >= it.lo and _same(o, it) == "same" for o in g.candidates(it.keys)):
                 best = (gi, False)
                 break
         if best is None:  # 'conflict' needs dates that do not meet
             best = next(((gi, True) for gi, _ in reversed(active)
                          if any(cut <= o.hi < it.lo and _same(o, it) == "conflict"
-                                for o in groups[gi].candidates(keys))), None)
+                                for o in groups[gi].candidates(it.keys))), None)
         if best is None:
             groups.append(_Group(it))
             active.append((len(groups) - 1, it.hi))

@@ -190,13 +190,15 @@ def test_events_by_entity_read_from_the_stored_names_and_migration_10(tmp_path: 
     assert s.event_page(10, 0, entity="ÉMILE ZOLA") == (1, [ev[0]])  # Python's lower case
     assert s.event_page(10, 0, entity="lisbon")[1] == [ev[1]]
     assert s.events_of("Nobody") == [] and s.event_page(1, 1)[0] == 2
-    # a store of schema 9 gets the names of its stored events when it is opened
-    s.conn.execute("DELETE FROM event_names")
+    # a store of schema 9 gets the names and briefs of its stored events when it is opened
+    s.conn.execute("UPDATE events SET brief = data")
     s.conn.execute("DROP TABLE event_names")
+    s.conn.execute("DROP TABLE event_briefs")
     s.conn.execute("PRAGMA user_version = 9")
     s.close()
     s = SQLiteStore(path)
     assert s.schema_version == SCHEMA_VERSION
+    assert s.event_page(10, 0) == (2, ev)
     assert [e["id"] for e in s.events_of("émile zola")] == ["v1"]
     assert [e["id"] for e in s.events_of("Lisbon")] == ["v2"]
     s.close()

@@ -191,7 +191,9 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE events ADD COLUMN brief TEXT;
     """,
     # 10: the people and places of each event, by lower-cased name, so that a timeline
-    # filtered by entity is read from the stored events instead of merged again.
+    # filtered by entity is read from the stored events instead of merged again; the
+    # briefs in a table of their own, in timeline order (read from `events`, a brief sat
+    # behind its event's whole JSON, megabytes of overflow pages for a big event).
     """
     CREATE TABLE event_names (
         key TEXT NOT NULL,
@@ -204,6 +206,13 @@ MIGRATIONS: tuple[str, ...] = (
     INSERT OR IGNORE INTO event_names (key, event_id)
         SELECT storytrace_lower(json_extract(e.data, '$.place')), e.id FROM events e
         WHERE json_extract(e.data, '$.place') IS NOT NULL;
+    CREATE TABLE event_briefs (
+        ord INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        brief TEXT NOT NULL
+    );
+    INSERT INTO event_briefs (ord, id, brief)
+        SELECT rowid, id, coalesce(brief, data) FROM events ORDER BY rowid;
     """,
 )
 

@@ -425,12 +425,14 @@ class SQLiteStore:
         return out
 
     def replace_events(self, events: list[dict[str, Any]]) -> None:
-        self.conn.execute("DELETE FROM events")
-        self.conn.execute("DELETE FROM event_names")
+        for table in ("events", "event_names", "event_briefs"):
+            self.conn.execute(f"DELETE FROM {table}")
         self.conn.executemany(
-            "INSERT INTO events (id, earliest, latest, data, brief) VALUES (?, ?, ?, ?, ?)",
-            [(e["id"], e["earliest"], e["latest"], json.dumps(e), json.dumps(brief(e)))
-             for e in events])
+            "INSERT INTO events (id, earliest, latest, data) VALUES (?, ?, ?, ?)",
+            [(e["id"], e["earliest"], e["latest"], json.dumps(e)) for e in events])
+        self.conn.executemany(
+            "INSERT INTO event_briefs (ord, id, brief) VALUES (?, ?, ?)",
+            [(n, e["id"], json.dumps(brief(e))) for n, e in enumerate(events)])
         self.conn.executemany(
             "INSERT OR IGNORE INTO event_names (key, event_id) VALUES (?, ?)",
             [(name.lower(), e["id"]) for e in events
@@ -456,13 +458,20 @@ class SQLiteStore:
                    ) -> tuple[int, list[dict[str, Any]]]:
         """A page of the timeline as briefs (see `brief`), and how many events there are;
         `entity`: only the events with that entity among their people or place."""
+        total, rows = self.event_page_json(limit, offset, entity=entity)
+        return total, [json.loads(r) for r in rows]
+
+    def event_page_json(self, limit: int, offset: int, *, entity: str | None = None
+                        ) -> tuple[int, list[str]]:
+        """`event_page` with each brief as the stored JSON text, for a server to send as is."""
         where, args = self._named(entity)
-        total = self.conn.execute("SELECT count(*) FROM events" + where, args).fetchone()[0]
+        total = self.conn.execute("SELECT count(*) FROM event_briefs" + where,
+                                  args).fetchone()[0]
         n = len(args)
-        rows = self.conn.execute(f"SELECT coalesce(brief, data) FROM events{where} "
-                                 f"ORDER BY rowid LIMIT ?{n + 1} OFFSET ?{n + 2}",
+        rows = self.conn.execute(f"SELECT brief FROM event_briefs{where} "
+                                 f"ORDER BY ord LIMIT ?{n + 1} OFFSET ?{n + 2}",
                                  [*args, limit, offset]).fetchall()
-        return int(total), [json.loads(r[0]) for r in rows]
+        return int(total), [r[0] for r in rows]
 
     def events_of(self, entity: str) -> list[dict[str, Any]]:
         """The stored timeline's events with that entity among their people or place."""

@@ -487,10 +487,16 @@ def _event(n: int, group: list[tuple[_Item, bool]], names: dict[str, str]) -> Ev
     # The date: the finest precision; among those, the one most articles give.
     finest = min(_rank(i.m) for i in items)
     votes = Counter((i.m.earliest, i.m.latest) for i in items if _rank(i.m) == finest)
-    support = {k: len({i.article for i in items if (i.m.earliest, i.m.latest) == k})
-               for k in votes}
-    first_told = {k: min((i.published or dt.date.max).toordinal() for i in items
-                         if (i.m.earliest, i.m.latest) == k) for k in votes}
+    # per date, the articles giving it and the first day it was told (one pass: an
+    # event of thousands of reports can give hundreds of dates)
+    articles: dict[tuple[str, str], set[str]] = {}
+    first_told: dict[tuple[str, str], int] = {}
+    for i in items:
+        k = (i.m.earliest, i.m.latest)
+        articles.setdefault(k, set()).add(i.article)
+        day = (i.published or dt.date.max).toordinal()
+        first_told[k] = min(first_told.get(k, day), day)
+    support = {k: len(articles[k]) for k in votes}
     # Most articles win; on a tie, the date reported first.
     lo, hi = max(support, key=lambda k: (support[k], votes[k], -first_told[k], k))
     chosen = next(i for i in items if (i.m.earliest, i.m.latest) == (lo, hi))

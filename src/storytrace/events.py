@@ -576,9 +576,10 @@ def timeline(store: Any, *, as_of: dt.date | None = None,
     items: list[_Item] = []
     for ref, data in todo:
         mentions = mentions_of.get(ref.id, [])
+        by_para = _by_para(mentions)
         for d in data:
             m = Mention(**d)
-            people, places = _participants(m, mentions, types, genders)
+            people, places = _participants(m, mentions, types, genders, by_para)
             line = lines.get((ref.id, m.para))
             items.append(_Item(m, ref.id, ref.source, ref.published, line[1] if line else 0,
                                people, places, dt.date.fromisoformat(m.earliest),
@@ -600,16 +601,27 @@ def timeline(store: Any, *, as_of: dt.date | None = None,
     return events
 
 
+def _by_para(mentions: list[tuple[int, int, int, str, str]]) -> dict[int, list[tuple[int, str]]]:
+    """An article's entity mentions as (start, entity id) per paragraph, in text order."""
+    out: dict[int, list[tuple[int, str]]] = {}
+    for para, s, _e, eid, _ in mentions:
+        out.setdefault(para, []).append((s, eid))
+    return out
+
+
 def _participants(m: Mention, mentions: list[tuple[int, int, int, str, str]],
-                  types: dict[str, str], genders: dict[str, str | None]
+                  types: dict[str, str], genders: dict[str, str | None],
+                  by_para: dict[int, list[tuple[int, str]]] | None = None
                   ) -> tuple[list[str], list[str]]:
     """People and places named in the mention's sentence; for a subject "they" or "the
     pair", the people of the paragraph before too; for "she" or "he", the last person
-    of that gender named before."""
-    here = [eid for para, s, _e, eid, _ in mentions
-            if para == m.para and m.sent_start <= s < m.sent_end]
+    of that gender named before. `by_para`: `_by_para(mentions)`, made once an article."""
+    rows = (by_para or _by_para(mentions)).get(m.para, [])
+    here = [eid for s, eid in rows if m.sent_start <= s < m.sent_end]
     people = list(dict.fromkeys(e for e in here if types.get(e) == "PERSON"))
     places = list(dict.fromkeys(e for e in here if types.get(e) == "PLACE"))
+    if not (m.pronoun_subject or m.group_subject):
+        return people, places
     before = [(para, s, eid) for para, s, _e, eid, _ in mentions
               if types.get(eid) == "PERSON" and (para, s) < (m.para, m.sent_start)]
     if m.pronoun_subject:

@@ -171,8 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=200, help="requests per endpoint")
     ap.add_argument("--port", type=int, default=8765)
     ap.add_argument("--filters", type=int, default=5,
-                    help="distinct as_of days and entities asked for (each re-merges once; "
-                         "0 leaves the filtered timeline out)")
+                    help="distinct as_of days and entities asked for (each as_of day merges "
+                         "once; 0 leaves the filtered timeline out)")
     args = ap.parse_args(argv)
     res = run(args)
     show(res)

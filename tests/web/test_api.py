@@ -88,6 +88,9 @@ def test_filtered_timelines_match_the_merge_and_come_as_briefs(client: TestClien
     assert [e["id"] for e in by_entity["items"]] == [e["id"] for e in merged]
     early = items(client.get("/api/events", params={"as_of": "2024-09-21", "limit": 1}))
     assert len(early) == 1 and all(isinstance(e["sources"], list) for e in early)
+    page = client.get("/", params={"entity": "okafor"})
+    assert page.status_code == 200 and "Copper Kettle" in page.text
+    assert "Copper Kettle" not in client.get("/", params={"entity": "Nobody Here"}).text
 
 
 def test_bad_requests_are_json_with_the_right_status(client: TestClient) -> None:

@@ -50,3 +50,23 @@ def test_model_learns_the_cue_words() -> None:
     assert model.predict([claim] * 6, heads) == labels
     with pytest.raises(ValueError):
         stance.StanceModel().predict([claim], heads[:1])
+
+
+def test_group_mean_leaves_the_row_itself_out() -> None:
+    import numpy as np
+
+    probs = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    out = stance._group_mean(probs, ["a", "a", "b"])
+    assert out[0].tolist() == [0.0, 1.0, 0.0] and out[1].tolist() == [1.0, 0.0, 0.0]
+    assert out[2] == pytest.approx([1 / 3] * 3)  # alone in its claim: no lean
+
+
+def test_model_with_claims_fits_a_second_model() -> None:
+    pytest.importorskip("sklearn")
+    heads = ["Quillmark confirms deal", "Deal done, Quillmark says", "Quillmark deal a hoax",
+             "No deal, Quillmark denies", "Quillmark may close deal", "Could Quillmark deal?"]
+    labels = ["for", "for", "against", "against", "observing", "observing"]
+    claims, groups = ["Quillmark closed a deal"] * 24, [str(i % 8) for i in range(24)]
+    model = stance.StanceModel(c=10).fit(claims, heads * 4, labels * 4, groups=groups)
+    assert model._second is not None
+    assert model.predict(claims[:6], heads, groups=groups[:6]) == labels

@@ -11,6 +11,7 @@ import numpy
 
 from storytrace.entities.recognize import LocalEntity
 from storytrace.gazetteer import data_lines
+from storytrace.quotes import bounds
 from storytrace.quotes.cue import cue_span
 from storytrace.quotes.find import LocalQuote, _Doc, _speaker, _subject
 
@@ -131,6 +132,8 @@ def reports(d: _Doc, spans: list[tuple[int, int]],
             taken.append(c)
     out: list[LocalQuote] = []
     for cs, ce, t, cue_end, subj, gap in sorted(taken, key=lambda c: c[0]):
+        if gap is None:
+            cs, ce = _bounds(d, t, cs, ce)
         para, off = d.locate(cs)
         if d.locate(ce - 1)[0] != para or para not in d.ends:
             continue
@@ -148,6 +151,18 @@ def reports(d: _Doc, spans: list[tuple[int, int]],
                 _speaker(d, q, subj, people, outside)
         out.append(q)
     return out
+
+
+def _bounds(d: _Doc, cue: Any, cs: int, ce: int) -> tuple[int, int]:
+    """The statement's doc chars as the boundary model (`bounds`) would have them."""
+    span = d.doc.char_span(cs, ce, alignment_mode="expand")
+    if span is None or not len(span):
+        return cs, ce
+    s, e = bounds.choose(d.doc, cue, span.start, span.end, d.bounds[d.sentence(cs)[0]])
+    if (s, e) == (span.start, span.end):
+        return cs, ce
+    last = d.doc[e - 1]
+    return d.doc[s].idx, last.idx + len(last.text)
 
 
 def headline(paragraphs: Any) -> list[LocalQuote]:

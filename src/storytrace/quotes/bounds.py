@@ -1,0 +1,122 @@
+"""Where a reported statement's words begin and end: the rules' clause or one of a few
+alternatives (from "that", to the sentence's end, to a comma), chosen by a linear
+model trained on PolNeAR's train split (`bench/train_quote_bounds.py`)."""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from typing import Any
+
+MODEL_FILE = "quote_bounds.tsv"
+# Punctuation a statement may end before: "…, which …", "… -- and …", "…; …".
+BREAKS = frozenset((",", ";", ":", "--", "—", "–", "-"))
+# At most this many such breaks are tried after the rules' end, and before it.
+MAX_BREAKS = 4
+QUOTE_MARKS = frozenset(("\"", "“", "”"))
+END_PUNCT = frozenset((".", "?", "!"))
+# Words whose text is a feature where they follow a candidate's end.
+FUNCTION_WORDS = frozenset((
+    "which", "who", "whom", "whose", "where", "when", "while", "and", "but", "or", "because",
+    "as", "after", "before", "since", "although", "though", "if", "including", "according",
+    "saying", "adding", "that", "the", "a", "he", "she", "they", "it", "in", "on", "for", "to",
+    "with", "than", "so"))
+
+
+@functools.cache
+def model() -> dict[str, float] | None:
+    """The trained weights (feature -> weight), or None when the file is absent."""
+    res = resources.files("storytrace.data").joinpath(MODEL_FILE)
+    if not res.is_file():
+        return None
+    rows = (ln.split("\t") for ln in res.read_text(encoding="utf-8").splitlines()
+            if ln.strip() and not ln.startswith("#"))
+    return {k: float(v) for k, v in rows}
+
+
+def candidates(doc: Any, cue: Any, lo: int, hi: int, sent: tuple[int, int]
+               ) -> list[tuple[int, int, list[str]]]:
+    """(first token, end token, features) of each span the statement may have; the
+    rules' own [lo, hi) comes first. `sent` is its sentence's [first, end) tokens."""
+    end = sent[1]
+    while end > hi and (doc[end - 1].is_space or doc[end - 1].text in END_PUNCT):
+        end -= 1
+    starts = {lo: "rule"}
+    if lo > 0 and doc[lo - 1].lower_ == "that" and doc[lo - 1].i > cue.i:
+        starts[lo - 1] = "that_in"
+    if doc[lo].lower_ == "that" and hi - lo > 1:
+        starts[lo + 1] = "that_out"
+    first = sent[0]
+    while first < lo and (doc[first].is_punct or doc[first].is_space):
+        first += 1
+    if cue.i > hi and first < lo and not any(
+            t.text in QUOTE_MARKS or "\n" in t.text for t in doc[first:lo]):
+        starts.setdefault(first, "sent")
+    if cue.i < lo:
+        after = cue.i + 1
+        while after < lo and (doc[after].is_punct or doc[after].is_space):
+            after += 1
+        starts.setdefault(after, "after_cue")
+    ends = {hi: "rule"}
+    if end > hi and not any(t.text in QUOTE_MARKS or "\n" in t.text for t in doc[hi:end]):
+        ends[end] = "sent"
+        for t in [t for t in doc[hi:end] if t.text in BREAKS][:MAX_BREAKS]:
+            ends.setdefault(t.i, "break_after")
+    for t in [t for t in doc[lo + 1:hi - 1] if t.text in BREAKS][-MAX_BREAKS:]:
+        ends.setdefault(t.i, "break_before")
+    cue_kind = "cue=" + ("before" if cue.i < lo else "after")
+    out = []
+    for s, skind in starts.items():
+        for e, ekind in ends.items():
+            if e - s < 1:
+                continue
+            f = [cue_kind, f"s={skind}", f"e={ekind}", f"s={skind}|e={ekind}",
+                 f"{cue_kind}|s={skind}", f"{cue_kind}|e={ekind}"]
+            f += _end_features(doc, lo, hi, e, ekind, cue.i)
+            n = e - s
+            f.append("len=" + ("1" if n == 1 else "2-3" if n <= 3 else "4-8" if n <= 8
+                               else "9-20" if n <= 20 else "21+"))
+            out.append((s, e, f))
+    return out
+
+
+def _end_features(doc: Any, lo: int, hi: int, e: int, kind: str, cue_i: int) -> list[str]:
+    """What lies at and after a candidate's end, and between it and the rules' end."""
+    f = []
+    nxt = doc[e] if e < len(doc) else None
+    if nxt is not None:
+        f.append(f"{kind}|next={nxt.text if nxt.is_punct else nxt.pos_}")
+        after = doc[e + 1] if nxt.is_punct and e + 1 < len(doc) else None
+        if after is not None:
+            word = after.lower_ if after.lower_ in FUNCTION_WORDS else after.pos_
+            f.append(f"{kind}|after={word}")
+            f.append(f"{kind}|after_dep={after.dep_}")
+    lo_, hi_ = sorted((hi, e))
+    between = doc[lo_:hi_]
+    if len(between):
+        f.append(f"{kind}|gap_verb={any(t.pos_ in ('VERB', 'AUX') for t in between)}")
+        f.append(f"{kind}|gap_subj={any(t.dep_ in ('nsubj', 'nsubjpass') for t in between)}")
+        n = len(between)
+        f.append(f"{kind}|gap=" + ("1-3" if n <= 3 else "4-10" if n <= 10 else "11+"))
+        # Where the words between hang: on the statement, on its cue, or elsewhere.
+        for t in between:
+            if not (lo_ <= t.head.i < hi_) and not t.is_punct:
+                where = ("cue" if t.head.i == cue_i else
+                         "in" if lo <= t.head.i < hi else "out")
+                f.append(f"{kind}|att={where}|{t.dep_}")
+                break
+    return f
+
+
+def score(feats: list[str], weights: dict[str, float]) -> float:
+    return weights.get("bias", 0.0) + sum(weights.get(x, 0.0) for x in feats)
+
+
+def choose(doc: Any, cue: Any, lo: int, hi: int, sent: tuple[int, int]) -> tuple[int, int]:
+    """[first, end) tokens of the statement: the best-scoring candidate, or the rules'
+    span when no model is installed."""
+    weights = model()
+    if weights is None:
+        return lo, hi
+    best = max(candidates(doc, cue, lo, hi, sent), key=lambda c: score(c[2], weights))
+    return best[0], best[1]

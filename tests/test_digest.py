@@ -183,3 +183,20 @@ def test_summary_leads_and_no_sentence_twice() -> None:
     assert not any("July 30" in t for t in aug1)
     used = [(s.source, s.line) for d in out.values() for s in d.sentences]
     assert len(used) == len(set(used))
+
+
+def test_no_key_date_without_a_sentence() -> None:
+    # 3 March is the best-supported day, but its only sentence also dates 4 March and
+    # already sums up the more important 3 March; 5 March has a sentence of its own.
+    both = "The dam cracked on March 3 and the valley was evacuated on March 4, police said."
+    docs = [_doc(c, f"Outlet {c}", D(2024, 3, 10), both) for c in "abc"]
+    docs += [_doc("d", "Outlet d", D(2024, 3, 10), "Engineers began draining the dam "
+                  "reservoir on March 5 to ease the pressure.")]
+    ranked = select(docs, 3, per_date=0)  # scores only: all three days
+    assert [s.date for s in ranked] == ["2024-03-03", "2024-03-04", "2024-03-05"]
+    score = {s.date: s.score for s in ranked}
+    assert score["2024-03-03"] >= score["2024-03-04"] > score["2024-03-05"]  # ties: earlier
+    out = select(docs, 2, per_date=1)
+    assert [s.date for s in out] == ["2024-03-03", "2024-03-05"]
+    assert all(s.sentences for s in out)
+    assert "March 5" in out[1].sentences[0].text

@@ -120,6 +120,17 @@ class Params:
     # Share of the two adjacent days' evidence a day also gets (time zones and
     # publication lag put one event on d-1, d or d+1; Date-F1 is exact-day).
     # 0 → 0.644, 0.1 → 0.631, 0.2 → 0.625 Date-F1 on Timeline17 dev: off.
+    # Also measured on Timeline17 dev (Date-F1 0.645 as set here) and left off,
+    # none moving it by more than one date in one or two topics: a bonus per
+    # distinct later publication day mentioning the day (DATEWISE-like,
+    # 0.639–0.645), per reference 3+, 7+ or 30+ days later (0.645–0.646),
+    # per-article weights divided by their publication day's volume (0.586–
+    # 0.631), a day's score divided by the publication volume around it (up to
+    # 0.647, ±1 date), a log-of-gap weight for later mentions (0.638–0.645),
+    # more weight to announcements (0.635–0.640), to dates in an article's
+    # opening lines (0.629–0.641) or named several times (0.632–0.643), and
+    # a greedy choice damping days next to (or within span/l of) chosen ones
+    # (0.611–0.648: gold timelines keep consecutive days).
     neighbour: float = 0.0
     # Days after the last article's publication by more than this are not
     # candidates (announced plans, not reported happenings).
@@ -235,7 +246,8 @@ def select(docs: Iterable[Doc], top: int, *, per_date: int = 2,
            span: tuple[dt.date, dt.date] | None = None,
            params: Params = PARAMS) -> list[DateSummary]:
     """The `top` most important days of the articles, in date order, each with up to
-    `per_date` summary sentences.
+    `per_date` summary sentences (at least one: with `per_date` > 0, a day left with no
+    sentence of its own gives its place to the next).
 
     `recycled` holds (article id, paragraph index) pairs, or a predicate over them,
     of paragraphs printed before (the reuse stage's); they support nothing. `events`
@@ -325,17 +337,24 @@ def select(docs: Iterable[Doc], top: int, *, per_date: int = 2,
         one = dt.timedelta(days=1)
         scores = {d: v + p.neighbour * (scores.get(d - one, 0.0) + scores.get(d + one, 0.0))
                   for d, v in scores.items()}
-    chosen = sorted(scores, key=lambda x: (-scores[x], x))[:top]
+    ranked = sorted(scores, key=lambda x: (-scores[x], x))
 
-    out = []
+    out: list[DateSummary] = []
     used: set[tuple[int, int]] = set()  # (article, line) already summing up a day
-    for day in chosen:  # most important first: it gets the best sentences
+    for day in ranked:  # most important first: it gets the best sentences
+        if len(out) == top:
+            break
         sup = support.get(day, {})
         pool = list(cands.get(day, []))
         pool += [c for c, days in leads.get(day, []) + leads.get(day + dt.timedelta(days=1), [])
                  if days <= {day}]
         pool = [c for c in pool if (c.doc, c.unit.line) not in used]
         picked = _summarise(pool, per_date, df, ndocs, p)
+        if per_date > 0 and not picked:
+            # Nothing left to tell it by (its sentences sum up a more important day, or
+            # only undated news supports it): a key date without a line says nothing, so
+            # the next day takes its place.
+            continue
         used.update((c.doc, c.unit.line) for c in picked)
         out.append(DateSummary(
             date=day.isoformat(), score=round(scores[day], 3), articles=len(sup),

@@ -29,6 +29,8 @@ Scores (the dataset README's protocol): B-cubed precision, recall and F1,
 averaged per document, against `event_cluster` (66 gold clusters on the dev
 part) and against `topic` (33); AMI, ARI and the number of predicted
 clusters are reported beside them. Metrics: `b3_f1_event`, `b3_f1_topic`.
+`details.storytrace_by_topic` has the event F1 within each topic and over the
+odd- and even-numbered topics (tune on one half, check on the other).
 
 Baseline (the README's floor, run in this process on the same documents):
 TF-IDF (scikit-learn TfidfVectorizer, sublinear_tf, stop_words='english',
@@ -128,6 +130,41 @@ def spread(values: Sequence[float]) -> dict[str, float]:
     sd = statistics.stdev(values) if len(values) > 1 else 0.0
     return {"mean": round(statistics.fmean(values), 4), "sd": round(sd, 4),
             "min": min(values), "max": max(values)}
+
+
+def by_topic(pred: Mapping[str, Hashable], gold_event: Mapping[str, str],
+             gold_topic: Mapping[str, str]) -> dict[str, Any]:
+    """Event B3 F1 within each topic and over the odd- and even-numbered topics.
+
+    A constant tuned on one half of the topics can be checked on the other,
+    and a topic whose two events were merged (F1 near 0.67) stands out.
+
+    >>> r = by_topic({"a": 1, "b": 1, "c": 2, "d": 2}, {"a": "1e", "b": "1p", "c": "2e", "d": "2e"},
+    ...              {"a": "1", "b": "1", "c": "2", "d": "2"})
+    >>> r["odd_topics"], r["even_topics"], r["topics"]["1"]["clusters"]
+    (0.6667, 1.0, 1)
+    """
+    members: dict[str, list[str]] = {}
+    for i, t in gold_topic.items():
+        members.setdefault(t, []).append(i)
+
+    def f1(ids: list[str]) -> float:
+        return round(b_cubed({i: pred[i] for i in ids}, {i: gold_event[i] for i in ids})[2], 4)
+
+    def number(t: str) -> int | None:
+        return int(t) if t.isdigit() else None
+
+    odd = [i for t, ids in members.items() if (number(t) or 0) % 2 == 1 for i in ids]
+    even = [i for t, ids in members.items() if number(t) is not None and number(t) % 2 == 0
+            for i in ids]
+    return {
+        "odd_topics": f1(odd) if odd else None,
+        "even_topics": f1(even) if even else None,
+        "topics": {t: {"docs": len(ids), "clusters": len({pred[i] for i in ids}),
+                       "b3_f1_event": f1(ids)}
+                   for t, ids in sorted(members.items(),
+                                        key=lambda kv: (number(kv[0]) or 0, kv[0]))},
+    }
 
 
 # --- building what the grouping sees ---------------------------------------------------------
@@ -375,6 +412,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "details": {
             "order": "file order, date None",
             "storytrace": {k: r4(v) for k, v in ours.items()},
+            "storytrace_by_topic": by_topic(pred, gold_event, gold_topic),
             "storytrace_shuffled": {
                 "seeds": list(SHUFFLE_SEEDS),
                 "b3_f1_event": spread(shuffled["event"]),
@@ -417,6 +455,12 @@ def show(res: dict[str, Any]) -> None:
     for level, n_gold in d["gold_clusters"].items():
         print(f"{level}s ({n_gold} gold clusters)")
         print(_row("storytrace group, file order", d["storytrace"][level]))
+        if level == "event":
+            bt = d["storytrace_by_topic"]
+            merged = [t for t, v in bt["topics"].items() if v["clusters"] == 1]
+            print(f"  {'  odd / even topics':<46}{'':>9}{'':>7}{'':>7}"
+                  f"{bt['odd_topics'] or 0:>7.3f} / {bt['even_topics'] or 0:.3f}; "
+                  f"topics in one story: {', '.join(merged) or 'none'}")
         sh = d["storytrace_shuffled"][f"b3_f1_{level}"]
         print(f"  {'storytrace group, 5 shuffled orders':<46}{'':>9}{'':>7}{'':>7}"
               f"{sh['mean']:>7.3f}  (sd {sh['sd']:.3f}, {sh['min']:.3f}-{sh['max']:.3f})")

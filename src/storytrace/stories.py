@@ -97,12 +97,15 @@ def _fade(story: _Story, day: dt.date | None) -> float:
     return 1.0 if gap <= 0 else math.exp(-gap / FADE_DAYS)
 
 
-def group(docs: Iterable[StoryDoc], *, threshold: float = THRESHOLD) -> dict[str, int]:
+def group(docs: Iterable[StoryDoc], *, threshold: float | None = None) -> dict[str, int]:
     """Story number of each article, assigned in one pass in the order given.
 
     Document frequencies grow as the stream is read, so an article is judged
-    only on what came before it, as a tracker running live would.
+    only on what came before it, as a tracker running live would. The bar is
+    `THRESHOLD` as it is when called (not when imported), so tuning it works.
     """
+    if threshold is None:
+        threshold = THRESHOLD
     df: Counter[str] = Counter()
     stories: list[_Story] = []
     out: dict[str, int] = {}

@@ -37,6 +37,9 @@ spans are the tokens that overlap those characters. textacy's
 `direct_quotations(doc)` (on our parse of the same articles) is tagged the same
 way from its content span, cue tokens and speaker tokens; where it gives up on
 a document (unpaired quotation marks), it is run on each paragraph instead.
+`storytrace_rules_bounds` is storytrace run again with its reported statements'
+boundaries as the rules give them, the trained boundary model
+(`storytrace.quotes.bounds`) off: what the model adds.
 
 Scoring is CofeNet's `exe/eval/evaluation.py`: spans read from the BIO tags as
 its `get_element` reads them; per role, a gold span is a hit when a predicted
@@ -67,6 +70,7 @@ from _common import write_result
 from storytrace import clean, nlp
 from storytrace import quotes as st_quotes
 from storytrace.models import Article
+from storytrace.quotes import bounds as st_bounds
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -409,6 +413,17 @@ def run_storytrace(arts: list[tuple[Article, list[list[tuple[int, int]]]]], tmp:
     return out, {"quotes": n, "ingest_seconds": round(time.perf_counter() - started, 3)}
 
 
+@contextlib.contextmanager
+def without_bounds_model() -> Iterator[None]:
+    """The quotes stage with its statements' rule boundaries, the trained model off."""
+    saved = st_bounds.model
+    st_bounds.model = lambda: None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        st_bounds.model = saved  # type: ignore[assignment]
+
+
 def _textacy() -> Any:
     try:
         from textacy.extract.triples import direct_quotations
@@ -528,9 +543,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             unique.append((art, offs))
     with tempfile.TemporaryDirectory(prefix="storytrace-cofenet-") as tmpdir:
         ours, info = run_storytrace(unique, Path(tmpdir))
+    systems: dict[str, dict[str, Claims]] = {"storytrace": ours}
+    if not args.no_rules:
+        with tempfile.TemporaryDirectory(prefix="storytrace-cofenet-") as tmpdir, \
+                without_bounds_model():
+            systems["storytrace_rules_bounds"], _ = run_storytrace(unique, Path(tmpdir))
     theirs, tinfo = run_textacy(unique)
 
-    systems: dict[str, dict[str, Claims]] = {"storytrace": ours}
     if theirs is not None:
         systems["textacy_direct_quotations"] = theirs
     results = {}
@@ -602,6 +621,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="a CofeNet JSON-lines file (tokens, labels, id), or a folder of them")
     ap.add_argument("--json", dest="json_out", type=Path, help="write the result here")
     ap.add_argument("--limit", type=int, help="use at most N documents (ids)")
+    ap.add_argument("--no-rules", action="store_true",
+                    help="leave out the second run with the rules' statement boundaries "
+                         "(storytrace_rules_bounds: the trained boundary model off)")
     ap.add_argument("--errors", type=Path,
                     help="write our missed and false spans per role here (JSONL); it holds "
                          "benchmark text, so keep it out of the repository")

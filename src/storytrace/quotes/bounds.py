@@ -5,6 +5,7 @@ model trained on PolNeAR's train split (`bench/train_quote_bounds.py`)."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 
@@ -34,10 +35,11 @@ def model() -> dict[str, float] | None:
     return {k: float(v) for k, v in rows}
 
 
-def candidates(doc: Any, cue: Any, lo: int, hi: int, sent: tuple[int, int]
+def candidates(doc: Sequence[Any], cue: Any, lo: int, hi: int, sent: tuple[int, int]
                ) -> list[tuple[int, int, list[str]]]:
     """(first token, end token, features) of each span the statement may have; the
-    rules' own [lo, hi) comes first. `sent` is its sentence's [first, end) tokens."""
+    rules' own [lo, hi) comes first. `doc` is the doc's tokens (a list made once, or
+    the doc), `sent` the statement's sentence as [first, end) tokens."""
     end = sent[1]
     while end > hi and (doc[end - 1].is_space or doc[end - 1].text in END_PUNCT):
         end -= 1
@@ -80,7 +82,7 @@ def candidates(doc: Any, cue: Any, lo: int, hi: int, sent: tuple[int, int]
     return out
 
 
-def _end_features(doc: Any, lo: int, hi: int, e: int, kind: str, cue_i: int) -> list[str]:
+def _end_features(doc: Sequence[Any], lo: int, hi: int, e: int, kind: str, cue_i: int) -> list[str]:
     """What lies at and after a candidate's end, and between it and the rules' end."""
     f = []
     nxt = doc[e] if e < len(doc) else None
@@ -112,7 +114,8 @@ def score(feats: list[str], weights: dict[str, float]) -> float:
     return weights.get("bias", 0.0) + sum(weights.get(x, 0.0) for x in feats)
 
 
-def choose(doc: Any, cue: Any, lo: int, hi: int, sent: tuple[int, int]) -> tuple[int, int]:
+def choose(doc: Sequence[Any], cue: Any, lo: int, hi: int, sent: tuple[int, int]
+           ) -> tuple[int, int]:
     """[first, end) tokens of the statement: the best-scoring candidate, or the rules'
     span when no model is installed."""
     weights = model()

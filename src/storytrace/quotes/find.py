@@ -183,6 +183,8 @@ class _Doc:
 
     def __init__(self, parsed: ParsedArticle) -> None:
         self.doc = parsed.doc
+        self.tokens = parsed.tokens  # made once: `doc[i]` makes a new Token on every call
+        self.idx = parsed.token_idx
         # The parsed text is the body joined as `nlp.parse` joined it; `doc.text`
         # would rebuild it token by token.
         self.text: str = body_layout(parsed.article)[0]
@@ -505,8 +507,12 @@ def _outside(d: _Doc, lo: int, hi: int, spans: list[tuple[int, int]]) -> list[An
     span = d.doc.char_span(lo, hi, alignment_mode="expand")
     if span is None:
         return []
+    toks = d.tokens[span.start:span.end]
     near = [(s, e) for s, e in spans if s - 1 < hi and lo < e + 1]
-    return [t for t in span if not near or not any(s - 1 <= t.idx < e + 1 for s, e in near)]
+    if not near:
+        return toks
+    return [t for t, i in zip(toks, d.idx[span.start:span.end], strict=True)
+            if not any(s - 1 <= i < e + 1 for s, e in near)]
 
 
 def _attribute(d: _Doc, q: LocalQuote, ds: int, de: int, spans: list[tuple[int, int]],

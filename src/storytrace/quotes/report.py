@@ -158,11 +158,11 @@ def _bounds(d: _Doc, cue: Any, cs: int, ce: int) -> tuple[int, int]:
     span = d.doc.char_span(cs, ce, alignment_mode="expand")
     if span is None or not len(span):
         return cs, ce
-    s, e = bounds.choose(d.doc, cue, span.start, span.end, d.bounds[d.sentence(cs)[0]])
+    s, e = bounds.choose(d.tokens, cue, span.start, span.end, d.bounds[d.sentence(cs)[0]])
     if (s, e) == (span.start, span.end):
         return cs, ce
-    last = d.doc[e - 1]
-    return d.doc[s].idx, last.idx + len(last.text)
+    last = d.tokens[e - 1]
+    return d.idx[s], last.idx + len(last.text)
 
 
 def headline(paragraphs: Any) -> list[LocalQuote]:

@@ -58,6 +58,19 @@ def test_batch_equals_single_process_on_the_seeds(tmp_path: Path, seeds_dir: Pat
     assert got["reuse"] and got == expected
 
 
+def test_local_workers_run_without_the_profiler_and_eager_malloc_trim(dask_client: Any) -> None:
+    """Both cost the per-article stages CPU on the workers (see LOCAL_WORKER_CONFIG);
+    the client's own Dask config is left as it was."""
+    import os
+
+    import dask
+
+    got = dask_client.run(lambda: (dask.config.get("distributed.worker.profile.enabled"),
+                                   os.environ.get("MALLOC_TRIM_THRESHOLD_")))
+    assert set(got.values()) == {(False, None)}
+    assert dask.config.get("distributed.worker.profile.enabled") is True
+
+
 def test_reuse_candidates_do_not_depend_on_partitions(tmp_path: Path, dask_client: Any) -> None:
     """Parts of one article each: the shuffle still finds every recycled paragraph."""
     expected = _single([SAMPLE], tmp_path / "single.db")

@@ -261,16 +261,31 @@ def _rss_mb() -> float:
     return float(psutil.Process().memory_info().rss) / 2**20
 
 
+# Local workers without two Dask defaults that slowed the per-article pipeline
+# by 8-20% of its CPU against the same code in a plain process (bench/batch.py's
+# sample, same-run A/B): the statistical profiler, which takes the GIL every
+# 10 ms to sample the running task's stack for a dashboard we do not serve, and
+# MALLOC_TRIM_THRESHOLD_=65536, which makes glibc hand memory back to the system
+# so eagerly that spaCy's many small allocations pay for it (glibc's own
+# dynamic threshold then applies; None unsets). The BLAS threads stay at 1.
+LOCAL_WORKER_CONFIG: dict[str, Any] = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+}
+
+
 def client(scheduler: str | None = None, workers: int | None = None) -> Any:
     """A Dask client: the cluster at `scheduler`, else a local one of `workers`
     single-threaded processes (spaCy holds the GIL; processes, not threads)."""
+    import dask
     from distributed import Client, LocalCluster
 
     if scheduler:
         return Client(scheduler)  # type: ignore[no-untyped-call]
-    cluster = LocalCluster(  # type: ignore[no-untyped-call]
-        n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-        dashboard_address=":0", scheduler_kwargs={"dashboard": False}, silence_logs=40)
+    with dask.config.set(LOCAL_WORKER_CONFIG):
+        cluster = LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+            dashboard_address=":0", scheduler_kwargs={"dashboard": False}, silence_logs=40)
     return Client(cluster)  # type: ignore[no-untyped-call]
 
 

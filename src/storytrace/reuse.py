@@ -383,10 +383,6 @@ class Table(Protocol):
 
 # column -> array, all of one length; pandas.DataFrame(frame) and pyarrow.table(frame) take it
 Frame = dict[str, NDArray[Any]]
-# What names a bucket_links pair (from_order goes with from_article): a groupby to sum
-# `count` over partitions uses these.
-PAIR_COLUMNS = ("to_article", "to_para", "from_order", "from_article", "from_para")
-
 _GOLDEN = 0x9E3779B97F4A7C15
 
 

@@ -191,8 +191,8 @@ class StanceModel:
 
     def _matrix(self, claims: Sequence[str], heads: Sequence[str],
                 docs: Sequence[Any] | None, fit: bool) -> Any:
-        from scipy.sparse import csr_matrix, hstack  # type: ignore[import-untyped]
-        from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
+        from scipy.sparse import csr_matrix, hstack
+        from sklearn.feature_extraction.text import TfidfVectorizer
 
         if fit:
             self._parsed = docs is not None
@@ -208,7 +208,7 @@ class StanceModel:
         return hstack([*blocks, csr_matrix(self._dense(claims, heads, docs))]).tocsr()
 
     def _fit_lr(self, x: Any, y: Any) -> Any:
-        from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+        from sklearn.linear_model import LogisticRegression
 
         return LogisticRegression(C=self.c, max_iter=2000, class_weight="balanced").fit(x, list(y))
 
@@ -220,7 +220,7 @@ class StanceModel:
         out-of-fold (grouped by claim) here, so it learns from honest ones."""
         import numpy as np
         from scipy.sparse import csr_matrix, hstack
-        from sklearn.model_selection import GroupKFold  # type: ignore[import-untyped]
+        from sklearn.model_selection import GroupKFold
 
         x = self._matrix(claims, heads, docs, fit=True)
         self._model = self._fit_lr(x, stances)

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 
+from storytrace.gazetteer import data_lines
+
 MODEL_FILE = "quote_bounds.tsv"
 # Punctuation a statement may end before: "…, which …", "… -- and …", "…; …".
 BREAKS = frozenset((",", ";", ":", "--", "—", "–", "-"))
@@ -27,12 +29,9 @@ FUNCTION_WORDS = frozenset((
 @functools.cache
 def model() -> dict[str, float] | None:
     """The trained weights (feature -> weight), or None when the file is absent."""
-    res = resources.files("storytrace.data").joinpath(MODEL_FILE)
-    if not res.is_file():
+    if not resources.files("storytrace.data").joinpath(MODEL_FILE).is_file():
         return None
-    rows = (ln.split("\t") for ln in res.read_text(encoding="utf-8").splitlines()
-            if ln.strip() and not ln.startswith("#"))
-    return {k: float(v) for k, v in rows}
+    return {k: float(v) for k, v in (ln.split("\t") for ln in data_lines(MODEL_FILE))}
 
 
 def candidates(doc: Sequence[Any], cue: Any, lo: int, hi: int, sent: tuple[int, int]

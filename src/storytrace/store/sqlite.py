@@ -303,12 +303,10 @@ class SQLiteStore:
                              ) -> dict[str, list[tuple[int, int, int, str, str]]]:
         """`mentions_of_article` for many articles, read in chunks rather than one by one."""
         out: dict[str, list[tuple[int, int, int, str, str]]] = {}
-        ids = sorted(set(article_ids))
-        for k in range(0, len(ids), 500):
-            chunk = ids[k:k + 500]
+        for marks, chunk in _id_chunks(article_ids):
             for aid, *rest in self.conn.execute(
                     "SELECT article_id, para_idx, start, end, entity_id, kind "
-                    f"FROM entity_mentions WHERE article_id IN ({','.join('?' * len(chunk))}) "
+                    f"FROM entity_mentions WHERE article_id IN ({marks}) "
                     "ORDER BY article_id, para_idx, start", chunk):
                 out.setdefault(aid, []).append((rest[0], rest[1], rest[2], rest[3], rest[4]))
         return out
@@ -388,10 +386,7 @@ class SQLiteStore:
                   ) -> dict[tuple[str, int], tuple[str, int, str | None]]:
         """(article, paragraph) -> (source, line, published) for these articles only."""
         out: dict[tuple[str, int], tuple[str, int, str | None]] = {}
-        ids = sorted(set(article_ids))
-        for k in range(0, len(ids), 500):
-            chunk = ids[k:k + 500]
-            marks = ",".join("?" * len(chunk))
+        for marks, chunk in _id_chunks(article_ids):
             for aid, idx, line, source, published in self.conn.execute(
                     "SELECT p.article_id, p.idx, p.line, a.source, a.published FROM paragraphs p "
                     f"JOIN articles a ON a.id = p.article_id WHERE p.article_id IN ({marks})",
@@ -663,6 +658,14 @@ def _fts_query(query: str) -> str:
     """
     parts = re.findall(r'"[^"]+"|\S+', query)
     return " ".join('"' + p.strip('"').replace('"', "") + '"' for p in parts if p.strip('"'))
+
+
+def _id_chunks(ids: Iterable[str], size: int = 500) -> Iterator[tuple[str, list[str]]]:
+    """("?,?,…", ids) in chunks: SQLite caps the parameters of one statement."""
+    ids = sorted(set(ids))
+    for k in range(0, len(ids), size):
+        chunk = ids[k:k + size]
+        yield ",".join("?" * len(chunk)), chunk
 
 
 # Matches ranked together by BM25 (see `search`): a block costs about 10 ms to rank on a

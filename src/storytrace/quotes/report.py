@@ -11,9 +11,9 @@ import numpy
 
 from storytrace.entities.recognize import LocalEntity
 from storytrace.gazetteer import data_lines
-from storytrace.quotes import bounds
+from storytrace.quotes import attrib, bounds
 from storytrace.quotes.cue import cue_span
-from storytrace.quotes.find import LocalQuote, _Doc, _speaker, _subject
+from storytrace.quotes.find import LocalQuote, _Doc, _speaker, _subject, speech_verbs
 
 # A reported clause of fewer words is a fragment ("as he said so"), not a statement.
 MIN_WORDS = 1
@@ -85,7 +85,10 @@ def reports(d: _Doc, spans: list[tuple[int, int]],
     verbs = report_verbs() | stance_verbs()
     starts = [s for s, _ in spans]
     cands: list[tuple[int, int, Any, int, Any, tuple[int, int] | None]] = []
-    for t in _candidates(d.doc, verbs):
+    learned = {t.i for t in attrib.candidates(d.doc, verbs | speech_verbs())
+               if not _inside(t.idx, spans, starts) and attrib.accept(t)}
+    for t in sorted(_candidates(d.doc, verbs) + [d.doc[i] for i in learned],
+                    key=lambda t: t.i):
         if _inside(t.idx, spans, starts):
             continue
         gap: tuple[int, int] | None = None
@@ -94,7 +97,7 @@ def reports(d: _Doc, spans: list[tuple[int, int]],
             lo, hi, gap = par
             cue_end, subj = t.i + 1, _subject(t, [])
         else:
-            rep = _according(t) if t.lower_ == "according" else _clause(t)
+            rep = _according(t) if t.lower_ == "according" else _clause(t, t.i in learned)
             if rep is None:
                 continue
             lo, hi, cue_end, subj = rep
@@ -124,6 +127,8 @@ def reports(d: _Doc, spans: list[tuple[int, int]],
         if inner and ((quoted >= QUOTED_SHARE * (ce - cs - 2 * len(inner)) and not lead)
                       or len(toks) < QUOTED_MIN_WORDS):
             continue
+        if attrib.SPY is not None and t.i in learned:
+            attrib.SPY.append((attrib.features(t), *_bounds(d, t, cs, ce)))
         cands.append((cs, ce, t, cue_end, subj, gap))
     # Of nested statements ("…, he said, that she thinks …") the outer one is reported.
     taken: list[tuple[int, int, Any, int, Any, tuple[int, int] | None]] = []
@@ -241,8 +246,9 @@ def _inside(idx: int, spans: list[tuple[int, int]], starts: list[int]) -> bool:
     return i >= 0 and spans[i][0] - 1 <= idx < spans[i][1] + 1
 
 
-def _clause(verb: Any) -> tuple[int, int, int, Any] | None:
-    """(first token, end token, cue end token, subject) of what a reporting verb reports."""
+def _clause(verb: Any, objects: bool = False) -> tuple[int, int, int, Any] | None:
+    """(first token, end token, cue end token, subject) of what a reporting verb reports;
+    with `objects`, its objects as a stance verb's."""
     comp = [c for c in verb.children if c.dep_ == "ccomp"]
     if comp:
         c = comp[0]
@@ -261,7 +267,7 @@ def _clause(verb: Any) -> tuple[int, int, int, Any] | None:
         else:
             # A stance verb's object ("endorsed the plan"); a reporting verb's only
             # through a preposition ("wrote about the plan").
-            span = _stance(verb, verb.lemma_.lower() in stance_verbs())
+            span = _stance(verb, objects or verb.lemma_.lower() in stance_verbs())
             if span is None:
                 return None
             lo, hi, cue_end = span

@@ -57,13 +57,15 @@ def candidates(doc: Any, known: frozenset[str]) -> list[Any]:
     return out
 
 
-def features(verb: Any) -> list[str]:
-    """What the parse says of a candidate: its lemma, complement, subject and clause."""
+def features(verb: Any, lexicon: bool = False) -> list[str]:
+    """What the parse says of a candidate: its lemma, complement, subject and clause;
+    `lexicon` for a lexicon verb whose clause the rules did not find."""
     kids = list(verb.children)
     comp = next((c for c in kids if c.dep_ in COMPLEMENT_DEPS and c.i > verb.i), None)
     kind = comp.dep_ if comp is not None else "none"
     lemma = verb.lemma_.lower()
-    f = [f"lemma={lemma}", f"comp={kind}", f"lemma={lemma}|comp={kind}", f"tag={verb.tag_}",
+    f = ["lexicon"] if lexicon else []
+    f += [f"lemma={lemma}", f"comp={kind}", f"lemma={lemma}|comp={kind}", f"tag={verb.tag_}",
          f"dep={verb.dep_}", f"comp={kind}|dep={verb.dep_}"]
     if comp is not None:
         mark = next((c.lower_ for c in comp.children if c.dep_ in ("mark", "aux")
@@ -111,9 +113,9 @@ def score(feats: list[str], weights: dict[str, float]) -> float:
     return weights.get("bias", 0.0) + sum(weights.get(x, 0.0) for x in feats)
 
 
-def accept(verb: Any) -> bool:
+def accept(verb: Any, lexicon: bool = False) -> bool:
     """Whether the model takes a candidate as an attribution (all, when training)."""
     if SPY is not None:
         return True
     weights = model()
-    return weights is not None and score(features(verb), weights) >= THRESHOLD
+    return weights is not None and score(features(verb, lexicon), weights) >= THRESHOLD

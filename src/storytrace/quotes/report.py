@@ -13,7 +13,7 @@ from storytrace.entities.recognize import LocalEntity
 from storytrace.gazetteer import data_lines
 from storytrace.quotes import attrib, bounds
 from storytrace.quotes.cue import cue_span
-from storytrace.quotes.find import LocalQuote, _Doc, _speaker, _subject, speech_verbs
+from storytrace.quotes.find import LocalQuote, _Doc, _speaker, _subject
 
 # A reported clause of fewer words is a fragment ("as he said so"), not a statement.
 MIN_WORDS = 1
@@ -85,8 +85,9 @@ def reports(d: _Doc, spans: list[tuple[int, int]],
     verbs = report_verbs() | stance_verbs()
     starts = [s for s, _ in spans]
     cands: list[tuple[int, int, Any, int, Any, tuple[int, int] | None]] = []
-    learned = {t.i for t in attrib.candidates(d.doc, verbs | speech_verbs())
+    learned = {t.i for t in attrib.candidates(d.doc, verbs)
                if not _inside(t.idx, spans, starts) and attrib.accept(t)}
+    fallback: set[int] = set()
     for t in sorted(_candidates(d.doc, verbs) + [d.doc[i] for i in learned],
                     key=lambda t: t.i):
         if _inside(t.idx, spans, starts):
@@ -98,6 +99,12 @@ def reports(d: _Doc, spans: list[tuple[int, int]],
             cue_end, subj = t.i + 1, _subject(t, [])
         else:
             rep = _according(t) if t.lower_ == "according" else _clause(t, t.i in learned)
+            if rep is None and t.i not in learned and t.lower_ != "according" and any(
+                    c.dep_ in attrib.COMPLEMENT_DEPS and c.i > t.i for c in t.children) \
+                    and attrib.accept(t, lexicon=True):
+                # A lexicon verb with an object the rules leave ("denied the charges").
+                rep = _clause(t, True)
+                fallback.add(t.i)
             if rep is None:
                 continue
             lo, hi, cue_end, subj = rep
@@ -127,8 +134,8 @@ def reports(d: _Doc, spans: list[tuple[int, int]],
         if inner and ((quoted >= QUOTED_SHARE * (ce - cs - 2 * len(inner)) and not lead)
                       or len(toks) < QUOTED_MIN_WORDS):
             continue
-        if attrib.SPY is not None and t.i in learned:
-            attrib.SPY.append((attrib.features(t), *_bounds(d, t, cs, ce)))
+        if attrib.SPY is not None and (t.i in learned or t.i in fallback):
+            attrib.SPY.append((attrib.features(t, t.i in fallback), *_bounds(d, t, cs, ce)))
         cands.append((cs, ce, t, cue_end, subj, gap))
     # Of nested statements ("…, he said, that she thinks …") the outer one is reported.
     taken: list[tuple[int, int, Any, int, Any, tuple[int, int] | None]] = []

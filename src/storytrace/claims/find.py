@@ -20,7 +20,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from storytrace.claims import cues
+from storytrace.claims import cues, learned
+from storytrace.claims.text import words
 from storytrace.gazetteer import tsv_rows
 from storytrace.nlp import ParsedArticle, plain
 
@@ -40,6 +41,9 @@ _NEG_WORDS = frozenset({"not", "n't", "never", "no", "nobody", "none", "without"
 # sale" (xcomp) and "denied X, ruling that ..." (advcl) do not.
 _DENY_DEPS = frozenset({"ccomp", "dobj", "nsubjpass", "nsubj", "pobj", "attr", "prep"})
 PERSONISH = frozenset({"PERSON"})
+# Whether a report sentence no cue word decides gets its stance from the headline
+# model (claims.learned) instead of the rules' default, support.
+LEARNED = False
 # Verbs that forbid what their object names: "barring any sale without a public vote"
 # asks for the vote (two negations), it does not deny it.
 _FORBID = frozenset({"bar", "ban", "block", "forbid", "prohibit", "prevent", "stop", "outlaw",
@@ -78,6 +82,9 @@ class LocalReport:
     anaphoric: bool = False  # "the sale", "the deal": a state of affairs named before
     roles: dict[str, str] = field(default_factory=dict)  # seller/buyer -> local entity key
     theme: str | None = None  # what changes hands: "Greyholm ferry line"
+    # the article's headline toward the claim, by the headline model (claims.learned),
+    # when the headline shares a content word with the report: support | deny | speculate
+    headline_stance: str | None = None
 
 
 def _match(tokens: list[Any], phrase: cues.Phrase, i: int) -> bool:
@@ -341,9 +348,28 @@ def stance_of(tokens: list[Any], head: Any, how: str) -> dict[str, Any]:
         stance = "neutral"  # "called any sale reckless": the claim named, not asserted
     else:
         stance = "support"
+    cued = bool(neg or question or spec or confirm or hedged) or stance != "support" or (
+        bool(tokens) and tokens[-1].text == "?")
     return {"stance": stance, "apparent": confirm and hedged and stance == "support",
+            "cued": cued,
             "hedged": hedged, "embedded": 0 <= spec_at < deny_at,
             "hedge_only": stance == "speculate" and not spec and tokens[-1].text != "?"}
+
+
+def headline_stance(title: str | None, fr: cues.Frame, sentence: str) -> str | None:
+    """The headline's stance toward a report's claim, by the model trained on headlines
+    (on the report sentences themselves it did worse than the rules: see `LEARNED`);
+    none when the headline shares no content word with the sentence (another topic)."""
+    if not title or not set(words(title)) & set(words(sentence)):
+        return None
+    return learned.PRODUCT[learned.weights().predict(claim_text(fr), title)]
+
+
+def claim_text(fr: cues.Frame) -> str:
+    """The frame's claim as plain words ("are in a romantic relationship"), the claim
+    the headline model compares a sentence with."""
+    t = fr.template.split("|")[0].replace("{be}", "are").replace("{have}", "have")
+    return " ".join(re.sub(r"\{\w+\}", " ", t).split())
 
 
 def _forbidden(prep: Any) -> bool:
@@ -459,9 +485,15 @@ def find(parsed: ParsedArticle, results: dict[str, Any] | None = None) -> list[L
 
         if st["hedge_only"] and speaker is not None and speaker.pos_ == "PROPN":
             st["stance"] = "support"  # "reportedly ..., according to Deadline": Deadline says so
+        if LEARNED and not st["cued"]:
+            # no cue word decided, so the rules call it a bare assertion: the headline
+            # model (trained on Emergent) reads the sentence's wording instead
+            st["stance"] = learned.PRODUCT[learned.weights().predict(claim_text(fr),
+                                                                     span.text)]
         rep = LocalReport(para, s, e, span.text, fr.id, " ".join(t.text for t in tokens[i0:i1]),
                           tokens[i0].idx - base, tokens[i1 - 1].idx + len(tokens[i1 - 1]) - base,
-                          st["stance"], st["apparent"], st["hedged"], embedded=False)
+                          st["stance"], st["apparent"], st["hedged"], embedded=False,
+                          headline_stance=headline_stance(a.title, fr, span.text))
         skip: list[tuple[int, int]] = []
         if speaker is not None:
             lo, hi = local(speaker)

@@ -61,11 +61,12 @@ class Report:
     roles: dict[str, str] = field(default_factory=dict)  # role -> canonical entity id
     theme: str | None = None
     origin: str | None = None  # the quotation's origin (quote stage), when it quotes one
+    headline_stance: str | None = None  # the article's headline toward the claim (learned)
 
     def record(self) -> dict[str, Any]:
         d = {k: getattr(self, k) for k in (
             "source", "published", "line", "stance", "attributed_to", "anonymous", "via",
-            "voice", "evidence", "text", "copy_of")}
+            "voice", "evidence", "text", "copy_of", "headline_stance")}
         d["counted"] = self.copy_of is None and not self.background and self.stance != "neutral"
         return d
 
@@ -163,7 +164,8 @@ def place(store: Any, *, as_of: dt.date | None = None,
                 [p for p in dict.fromkeys(people) if p], canon(r.work), start=r.start,
                 anaphoric=r.anaphoric, from_context=r.from_context,
                 roles={k: c for k, v in r.roles.items() if (c := canon(v))}, theme=r.theme,
-                origin=q.get("origin") if q is not None else None))
+                origin=q.get("origin") if q is not None else None,
+                headline_stance=r.headline_stance))
     out.sort(key=lambda x: (x.published or "9999", x.source, x.para, x.start))
     return out
 

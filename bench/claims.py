@@ -262,12 +262,12 @@ def main(argv: list[str] | None = None) -> int:
                      [c for _, c, _ in heads], list(range(len(heads))))}}
     secs = time.time() - t0
     print(f"Emergent {args.data} ({len(claims)} claims, {len(test)} headlines; {protocol})")
-    print(f"{'system':<42} {'acc':>6} {'macroF1':>8} {'B3 F1':>6}")
+    print(f"{'system':<52} {'acc':>6} {'macroF1':>8} {'B3 F1':>6}")
 
     def row(name: str, m: dict[str, float]) -> None:
         cells = [f"{m[k]:.3f}" if k in m else "-" for k in
                  ("stance_accuracy", "stance_macro_f1", "grouping_b3_f1")]
-        print(f"{name:<42} {cells[0]:>6} {cells[1]:>8} {cells[2]:>6}")
+        print(f"{name:<52} {cells[0]:>6} {cells[1]:>8} {cells[2]:>6}")
 
     row("storytrace (LR on cues + n-grams; grouping)", ours)
     for name, m in baselines.items():

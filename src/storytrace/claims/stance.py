@@ -6,7 +6,8 @@ and, when a parse is given, where negations, modals and hedges sit from the root
 The claims stage's rules (`find.stance_of`) read a whole article's parse; headlines
 are short, often elliptic ("Christian Bale Bails on ..."), and are what a reader sees,
 so their stance is learned from labelled pairs (Emergent) instead. The model needs
-scikit-learn (the `bench` extra); the features need only the package."""
+scikit-learn (the `bench` extra); the features need only the package. `fit_export`
+trains the smaller model the product runs without scikit-learn (`claims.learned`)."""
 
 from __future__ import annotations
 

@@ -3,6 +3,8 @@ on made-up headlines."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from storytrace.claims import learned, stance
@@ -61,3 +63,21 @@ def test_a_headline_on_the_claim_gets_a_stance_and_another_topic_none() -> None:
                                 sentence) == "deny"
     assert find.headline_stance("Are Vossberg and Okafor dating?", romance,
                                 sentence) == "speculate"
+
+
+
+def test_a_titled_articles_reports_carry_the_headlines_stance(tmp_path: Path) -> None:
+    import json
+
+    import storytrace
+
+    rec = {"id": "t1", "published": "2024-03-01", "outlet": "The Test Gazette",
+           "title": "Vossberg and Okafor deny romance rumors",
+           "text": "A representative for Harriet Vossberg denied that she and Milan Okafor "
+                   "are dating."}
+    (tmp_path / "a.jsonl").write_text(json.dumps(rec) + "\n", encoding="utf-8")
+    with storytrace.open(tmp_path / "c.db") as corpus:
+        corpus.ingest([tmp_path / "a.jsonl"])
+        reports = [r for c in corpus.export()["claims"] for r in c["reports"]]
+    assert reports and all(r["headline_stance"] == "deny" for r in reports)
+    assert reports[0]["stance"] == "deny"  # the sentence's own stance is still the rules'

@@ -278,6 +278,7 @@ def main(argv: list[str] | None = None) -> int:
              "stance_macro_f1": ours["official_split_macro_f1"]})
     for name, m in PUBLISHED.items():
         row(name + " [published]", m)
+    print(f"exported model's labels equal to its scikit-learn model's: {agree:.1%}")
     write_result({"benchmark": "claims", "data": _shown(args.data), "n_docs": len(test),
                   "seconds": round(secs, 1), "metrics": ours, "baselines": baselines,
                   "published": PUBLISHED, "protocol": protocol}, args.json_out, __file__, argv)

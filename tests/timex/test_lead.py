@@ -52,3 +52,31 @@ def test_phrases_grouped_by_letter_match_as_one_alternation(monkeypatch: pytest.
     got = [(m.span(), group_phrase[m.lastindex or 0]) for m in a.finditer(text)]
     assert got == [(m.span(), flat_phrase[m.lastindex or 0]) for m in b.finditer(text)]
     assert len(got) > len(_rules.L.phrases) // 2
+
+
+_timex = importlib.import_module("storytrace.timex")
+
+ODD = [
+    "Straße, MONDAY 3 DAYS AGO; İstanbul ıs THURSDAY, the 1990’s and '80s, 5 P.M. Fridays, "
+    "Christmas Eve 1999 (ſeptember 3), every Tuesday night, two thousand and one.",
+    "chocolate 1990, late-1990s, for years and years, in the morning, at noon today, "
+    "the year-ago quarter, the 20th century, 4 weeks later, \"three months\" from now",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS + ODD)
+def test_matches_are_each_rules_finditer(text: str) -> None:
+    """The one pass over word starts finds what scanning each rule over the text finds."""
+    rules = _timex._rules()
+    plain = sorted((i, m.span(), m.groups()) for i, (_, rx, _) in enumerate(rules)
+                   for m in rx.finditer(text))
+    assert plain
+    assert sorted((i, m.span(), m.groups()) for i, m in _timex._matches(text)) == plain
+
+
+def test_rules_that_may_start_inside_a_word_are_scanned_whole() -> None:
+    """The year rule's "late 1990" may start inside "chocolate": it is not skipped."""
+    st = _timex._starts()
+    names = [n for n, _, _ in _rules.RULES]
+    assert names.index("year") in st.others
+    assert names.index("offset") not in st.others and names.index("offset") in st.cores

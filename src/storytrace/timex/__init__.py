@@ -32,9 +32,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from storytrace.timex._dates import narrow, point_of
-from storytrace.timex._lead import lead
+from storytrace.timex._lead import LEAD_CHARS, consumed_class, first_class, lead, word_start_only
 from storytrace.timex._lexicon import lexicon
-from storytrace.timex._rules import RULES, Context, Found
+from storytrace.timex._rules import CORES, RULES, Context, Found
 
 __all__ = ["STAGE", "Timex", "tag"]
 
@@ -62,6 +62,34 @@ _SINCE = re.compile(r"\b(?:since|from)\s+$", re.I)
 _UNTIL = re.compile(r"\b(?:until|till|before|by)\s+$", re.I)
 
 
+@dataclass
+class _Starts:
+    """Where the rules that only start a word are tried: the places not after a word
+    whose character opens one of them, and for each such character the rules it opens."""
+
+    places: re.Pattern[str]
+    leads: list[tuple[int, re.Pattern[str]]]  # rule index, its lookahead
+    by_key: dict[str, list[int]]  # the next LEAD_CHARS characters -> the rules they open
+    others: list[int]  # rules that may start inside a word: scanned as before
+    cores: dict[int, tuple[tuple[str, ...], re.Pattern[str] | None]]  # rule -> core, stops
+
+    def rules_at(self, text: str, p: int) -> list[int]:
+        key = text[p:p + LEAD_CHARS]  # all a rule's lookahead reads
+        out = self.by_key.get(key)
+        if out is None:
+            if len(self.by_key) > _KEYS_KEPT:
+                self.by_key.clear()
+            out = self.by_key[key] = [i for i, rx in self.leads if rx.match(key)]
+        return out
+
+
+_STOP_CHARS = ",;:.\"“”()[]{}!?&*@%$#/'’-"
+_KEYS_KEPT = 100_000  # distinct openings remembered (a few MB)
+
+
+_STARTS: list[_Starts] = []
+
+
 def _rules() -> list[tuple[str, re.Pattern[str], Any]]:
     if not _COMPILED:
         for name, pattern, handler in RULES:
@@ -71,20 +99,131 @@ def _rules() -> list[tuple[str, re.Pattern[str], Any]]:
     return _COMPILED
 
 
+def _words(words: list[str]) -> tuple[str, ...]:
+    """The words' longest pieces (between spaces and apostrophes, which the rules let vary),
+    as they are in a casefolded text; a piece that holds another is left to that one."""
+    pieces = {max(re.split(r"[\s'’]", w.casefold()), key=len) for w in words} - {""}
+    return tuple(sorted(w for w in pieces if not any(v != w and v in w for v in pieces)))
+
+
+def _starts() -> _Starts:
+    if not _STARTS:
+        firsts, leads, others = [], [], []
+        for i, (_, pattern, _) in enumerate(RULES):
+            cls = first_class(pattern) if word_start_only(pattern) else None
+            if cls is None or not lead(pattern):
+                others.append(i)
+            else:
+                firsts.append(cls)
+                leads.append((i, re.compile(lead(pattern), re.IGNORECASE)))
+        union = "|".join(firsts) or "(?!)"
+        cores = {}
+        for i, (name, pattern, _) in enumerate(RULES):
+            if name in CORES and i not in others:
+                took = consumed_class(pattern)
+                took_rx = re.compile(took, re.IGNORECASE) if took else None
+                stops = "".join(re.escape(c) for c in _STOP_CHARS
+                                if took_rx is not None and not took_rx.match(c))
+                cores[i] = (_words(CORES[name]),
+                            re.compile(f"[{stops}]") if stops else None)
+        _STARTS.append(_Starts(re.compile(rf"(?<!\w)(?:{union})", re.IGNORECASE), leads, {},
+                               others, cores))
+    return _STARTS[0]
+
+
 Candidate = tuple[int, int, int, re.Match[str]]
+
+
+def _allowed(core: tuple[str, ...], stops: list[int], folded: str) -> list[tuple[int, int]]:
+    """Where a rule can start, given its core words: [lo, hi) spans, in order.
+
+    A match starting at p holds a core word starting at p or later, with no
+    character the rule cannot take in between: p is possible when some core
+    word (a, b) has b > p and no stop in [p, a].
+    """
+    found = []
+    for w in core:
+        a = folded.find(w)
+        while a >= 0:
+            found.append((a, a + len(w)))
+            a = folded.find(w, a + 1)
+    found.sort()
+    out: list[tuple[int, int]] = []
+    for a, b in found:
+        k = bisect.bisect_right(stops, a)
+        lo = stops[k - 1] + 1 if k else 0
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((lo, b))
+    return out
+
+
+def _matches(text: str) -> list[tuple[int, re.Match[str]]]:
+    """Every rule's `finditer` matches, found in one pass over the starts of words.
+
+    Trying a rule only where it can start (not after a word, on a character
+    that opens it) instead of at each of the text's characters gives the same
+    matches: where a match is found the next is looked for after it, as
+    `finditer` does.
+    """
+    rules, st = _rules(), _starts()
+    out = [(i, m) for i in st.others for m in rules[i][1].finditer(text)]
+    resume = [0] * len(rules)
+    empty = set()
+    # the rules ignore case: their words are looked for in the casefolded text, where
+    # they keep their places unless a character folds to several ("ß"); then no core
+    # is looked for. "ı" is the one letter the rules take for an ASCII one ("i")
+    # that casefolding keeps.
+    folded = text.casefold().replace("ı", "i")
+    cores = st.cores if len(folded) == len(text) else {}
+    stops: dict[str, list[int]] = {"": []}
+    for _, stop in cores.values():
+        if stop is not None and stop.pattern not in stops:
+            stops[stop.pattern] = [m.start() for m in stop.finditer(text)]
+    allowed = {i: _allowed(core, stops[stop.pattern if stop else ""], folded)
+               for i, (core, stop) in cores.items()}
+    at = dict.fromkeys(allowed, 0)
+    end = len(text) + 1
+    for place in st.places.finditer(text):
+        p = place.start()
+        for i in st.rules_at(text, p):
+            if p < resume[i] or i in empty:
+                continue
+            if i in allowed:
+                spans, k = allowed[i], at[i]
+                while k < len(spans) and spans[k][1] <= p:
+                    k += 1
+                at[i] = k
+                if k == len(spans):
+                    resume[i] = end
+                    continue
+                if p < spans[k][0]:
+                    resume[i] = spans[k][0]
+                    continue
+            m = rules[i][1].match(text, p)
+            if m is not None:
+                if m.end() == p:  # an empty match: leave the rule to finditer's own rules
+                    empty.add(i)
+                    continue
+                out.append((i, m))
+                resume[i] = m.end()
+    if empty:
+        out = [(i, m) for i, m in out if i not in empty]
+        out += [(i, m) for i in sorted(empty) for m in rules[i][1].finditer(text)]
+    return out
 
 
 def _candidates(text: str) -> tuple[list[Candidate], list[Candidate], bytearray]:
     """Non-overlapping matches (the longest first, the earlier rule on a tie), the
     matches they pushed out, and the characters taken."""
     found = []
-    for order, (_, rx, _) in enumerate(_rules()):
-        for m in rx.finditer(text):
-            s, e = m.span()
-            while e > s and text[e - 1].isspace():
-                e -= 1
-            if e > s:
-                found.append((s, e, order, m))
+    for order, m in _matches(text):
+        s, e = m.span()
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            found.append((s, e, order, m))
     found.sort(key=lambda f: (-(f[1] - f[0]), f[2], f[0]))
     taken: list[Candidate] = []
     dropped: list[Candidate] = []

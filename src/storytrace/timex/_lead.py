@@ -118,3 +118,74 @@ def first_letters(pattern: str) -> set[str] | None:
             return None
         out.add(t[0].lower())
     return out
+
+
+def _not_after_word(items: list[Any]) -> bool:
+    """Whether `items` can only match where no word character comes right before."""
+    if not items:
+        return False
+    op, av = items[0]
+    if op is _c.SUBPATTERN:
+        return _not_after_word(list(av[3]))
+    if op is _c.BRANCH:
+        return all(_not_after_word(list(alt)) for alt in av[1])
+    if op is _c.ASSERT_NOT and av[0] == -1:  # (?<![..\w..]): one character, \w among them
+        sub = list(av[1])
+        return (len(sub) == 1 and sub[0][0] is _c.IN
+                and (_c.CATEGORY, _c.CATEGORY_WORD) in sub[0][1])
+    return False
+
+
+def word_start_only(pattern: str) -> bool:
+    """Whether every match of `pattern` starts where no word character precedes.
+
+    Such a rule need only be tried at the start of a word (or of anything else
+    not after a word), so it can be run on a list of those places instead of
+    at every character of the text.
+
+    >>> word_start_only(r"(?<![\\w$])\\d+|(?<![\\w])now"), word_start_only(r"(?:mid-)?\\d+")
+    (True, False)
+    """
+    return _not_after_word(list(_parser.parse(pattern)))
+
+
+def first_class(pattern: str) -> str | None:
+    """A character class every match of `pattern` starts with, None when there is none.
+
+    >>> first_class(r"(?<!\\w)(?:ab|\\d)c")
+    '[\\\\da]'
+    """
+    prefixes = [t for t, _ in _seq(list(_parser.parse(pattern)), 1)]
+    if not prefixes or any(len(t) != 1 for t in prefixes):
+        return None
+    return "[" + "".join(sorted({t[0] for t in prefixes})) + "]"
+
+
+def _consumed(items: list[Any], out: list[str | None]) -> None:
+    for op, av in items:
+        if op in (_c.ASSERT, _c.ASSERT_NOT, _c.AT):
+            continue
+        if op in (_c.LITERAL, _c.IN):
+            out.append(_atom(op, av))
+        elif op is _c.SUBPATTERN:
+            _consumed(list(av[3]), out)
+        elif op is _c.BRANCH:
+            for alt in av[1]:
+                _consumed(list(alt), out)
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+            _consumed(list(av[2]), out)
+        else:  # any character, a back reference ...: it may take anything
+            out.append(None)
+
+
+def consumed_class(pattern: str) -> str | None:
+    """A class of every character `pattern` can take, None when it may take any.
+
+    >>> consumed_class(r"(?<![\\w,])ab?|\\d")
+    '[\\\\dab]'
+    """
+    out: list[str | None] = []
+    _consumed(list(_parser.parse(pattern)), out)
+    if not out or any(a is None for a in out):
+        return None
+    return "[" + "".join(sorted({a for a in out if a})) + "]"

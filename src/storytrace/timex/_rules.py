@@ -959,3 +959,21 @@ RULES: list[tuple[str, str, Handler]] = [
                   rf"{B}(?:once|twice|three\s+times|\d+\s+times)\s+(?:a|an|per|every)\s+(?P<u2>{UNIT})(?![\w])",
      h_set_every),
 ]
+
+# Words one of which every match of a rule holds (its month, unit, direction ...),
+# taken from what the rule itself is built of: where none of them comes before a
+# character the rule cannot take (a comma, a quote, a bracket), it is not tried.
+# The phrase rule has none.
+CORES: dict[str, list[str]] = {
+    "month_day": list(L.months), "day_month": list(L.months), "month": list(L.months),
+    "weekday": list(L.weekdays), "holiday": list(L.holidays), "season": list(L.seasons),
+    "century": ["century"], "quarter": ["quarter", "half"], "quarter_rel": ["quarter"],
+    "spelled_year": ["nineteen", "eighteen", "thousand"],
+    "rel_unit": ["week", "month", "year", "decade", "century"],
+    "offset": ["ago", "earlier", "later", "before", "after", "now", "hence", "back", "prior"],
+    "duration": list(L.units), "set_every": ["every", "each", "once", "twice", "times"],
+    "year_ago": ["year-ago", "year-earlier"],
+    "decade": ["0s", "0's", "0’s", "ties"],
+    "set_weekday": ["every", "each"] + [w + "s" for w in L.weekdays],
+    "clock": ["a.m", "p.m", "am", "pm", "morning", "afternoon", "evening"],
+}

@@ -16,9 +16,12 @@ stemmed (NLTK, original algorithm). Not the Perl script, so figures may differ
 slightly from published ones; the SDF reference outputs are scored by the same
 code in the same run, so the comparison between rows is exact.
 
-Rows: `storytrace` (digest.select), `baseline` (the most-mentioned days, then
-the first sentence mentioning each), `sdf_bestds` and `sdf_bestsumm` (the
-published outputs shipped in `reference_outputs/`, when present).
+Rows: `storytrace` (digest.select as shipped: the hand-tuned rules),
+`storytrace_ranker` (the supervised date ranker, leave-one-topic-out on the
+topics its shipped weights were trained on, the shipped weights elsewhere: see
+`ranked`), `baseline` (the most-mentioned days, then the first sentence
+mentioning each), `sdf_bestds` and `sdf_bestsumm` (the published outputs
+shipped in `reference_outputs/`, when present).
 
     python bench/tls.py [--data ../shared/benchdata/timeline17] [--json OUT] [--limit N]
 """
@@ -39,6 +42,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -249,12 +253,22 @@ def _raw_lines(a: dict[str, Any]) -> list[str]:
 
 
 # -- systems ------------------------------------------------------------------
+def task_docs(task: dict[str, Any], by_topic: dict[str, list[dict[str, Any]]],
+              days: dict[str, list[tuple[int, dt.date]]]) -> list[digest.Doc]:
+    """A task's input: the articles of its topic published within its gold span, in order."""
+    gold = [dt.date.fromisoformat(d) for d, _ in task["timeline"]]
+    first, last = min(gold), max(gold)
+    arts = [a for a in by_topic.get(task["topic"], [])
+            if first <= dt.date.fromisoformat(a["date"]) <= last]
+    return sorted((_doc(a, days) for a in arts), key=lambda d: (d.published, d.id))
+
+
 def ours(docs: list[digest.Doc], raw: dict[str, list[str]], n_dates: int, k: int,
-         params: digest.Params) -> Timeline:
+         params: digest.Params, weights: dict[str, float] | None = None) -> Timeline:
     # The candidate days: the span of the input articles (news-tls clips to the
     # collection's span, which for T17 is the gold's first to last day).
     span = (docs[0].published, docs[-1].published)
-    out = digest.select(docs, n_dates, per_date=k, params=params, span=span)
+    out = digest.select(docs, n_dates, per_date=k, params=params, span=span, weights=weights)
     # Scored on the articles' own tokenised lines, as the gold is tokenised.
     return {dt.date.fromisoformat(s.date): [raw[x.source][x.line - 1] for x in s.sentences]
             for s in out if s.sentences}
@@ -287,8 +301,39 @@ def references(data: Path, name: str) -> dict[str, Timeline]:
 
 
 # -- run ----------------------------------------------------------------------
+def ranked(inputs: list[tuple[Any, ...]], params: digest.Params
+           ) -> list[tuple[Timeline, Timeline]]:
+    """The supervised date ranker's timelines (`digest.Params.ranker` = "model"): a task
+    whose topic the shipped weights were trained on is scored with weights refitted
+    on the other such topics' timelines of this data (leave one topic out); any other
+    task, such as the withheld topics', with the shipped weights."""
+    import train_date_ranker as tdr
+
+    shipped = digest.ranker()
+    if shipped is None:
+        return []
+    seen = tdr.trained_topics(Path(str(resources.files("storytrace.data")
+                                       .joinpath(digest.RANKER_FILE))))
+    feats = [(t["topic"], t["task_id"],
+              digest.day_features(docs, span=(docs[0].published, docs[-1].published),
+                                  params=params), set(gold))
+             for t, docs, _raw, _n, _k, gold in inputs]
+    refit: dict[str, dict[str, float]] = {}
+    out = []
+    for task, docs, raw, n_dates, k, gold in inputs:
+        topic = task["topic"]
+        weights = shipped
+        if topic in seen:
+            if topic not in refit:
+                refit[topic] = tdr.fit([r for r in feats if r[0] in seen and r[0] != topic])
+            weights = refit[topic]
+        out.append((ours(docs, raw, n_dates, k, params, weights), gold))
+    return out
+
+
 def run(data: Path, limit: int | None = None, params: digest.Params = digest.PARAMS,
-        cache_file: Path | None = None, quiet: bool = False) -> dict[str, Any]:
+        cache_file: Path | None = None, quiet: bool = False,
+        ranker: bool = True) -> dict[str, Any]:
     t0 = time.time()
     tasks, by_topic = load(data)
     if limit:
@@ -300,13 +345,12 @@ def run(data: Path, limit: int | None = None, params: digest.Params = digest.PAR
     rows: dict[str, list[tuple[Timeline, Timeline]]] = defaultdict(list)
     n_docs: set[str] = set()
     per_task = []
+    inputs = []
     for task in tasks:
         gold = {dt.date.fromisoformat(d): s for d, s in task["timeline"]}
-        first, last = min(gold), max(gold)
-        arts = [a for a in by_topic.get(task["topic"], [])
-                if first <= dt.date.fromisoformat(a["date"]) <= last]
-        docs = sorted((_doc(a, days) for a in arts), key=lambda d: (d.published, d.id))
-        raw = {a["id"]: _raw_lines(a) for a in arts}
+        docs = task_docs(task, by_topic, days)
+        ids = {d.id for d in docs}
+        raw = {a["id"]: _raw_lines(a) for a in by_topic.get(task["topic"], []) if a["id"] in ids}
         n_docs.update(raw)
         n_dates = len(gold)
         k = round(sum(len(s) for s in gold.values()) / n_dates)
@@ -314,6 +358,7 @@ def run(data: Path, limit: int | None = None, params: digest.Params = digest.PAR
             continue
         mine = ours(docs, raw, n_dates, k, params)
         rows["storytrace"].append((mine, gold))
+        inputs.append((task, docs, raw, n_dates, k, gold))
         rows["baseline"].append((baseline(docs, raw, n_dates, k), gold))
         for name, outs in refs.items():
             if task["task_id"] in outs:
@@ -326,6 +371,8 @@ def run(data: Path, limit: int | None = None, params: digest.Params = digest.PAR
                   f"date_f1 {f1(dp, dr):.3f}", file=sys.stderr)
     if cache_file:
         cache_file.write_bytes(pickle.dumps(days))
+    if ranker and (got := ranked(inputs, params)):
+        rows["storytrace_ranker"] = got
     scores = {name: score(pairs) for name, pairs in rows.items()}
     main = scores.get("storytrace", {})
     return {
@@ -352,10 +399,10 @@ def _shown(path: Path) -> str:
 def table(result: dict[str, Any]) -> str:
     lines = [f"Timeline17 TLS — {result['metrics']['n_tasks']} tasks, {result['n_docs']} "
              f"articles, {result['seconds']} s",
-             f"{'system':<16}{'tasks':>6}{'date_f1':>9}{'ar1_f':>8}{'ar2_f':>8}"]
+             f"{'system':<18}{'tasks':>6}{'date_f1':>9}{'ar1_f':>8}{'ar2_f':>8}"]
     rows = [("storytrace", result["metrics"]), *result["baselines"].items()]
     for name, m in rows:
-        lines.append(f"{name:<16}{m['n_tasks']:>6}{m['date_f1']:>9.3f}{m['ar1_f']:>8.3f}"
+        lines.append(f"{name:<18}{m['n_tasks']:>6}{m['date_f1']:>9.3f}{m['ar1_f']:>8.3f}"
                      f"{m['ar2_f']:>8.3f}")
     lines.append("published, full T17 with the withheld topics (news-tls Table 4): "
                  "DATEWISE 0.544 / 0.120 / 0.035 (date_f1 / ar1_f / ar2_f)")

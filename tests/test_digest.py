@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from storytrace import digest
@@ -200,3 +201,45 @@ def test_no_key_date_without_a_sentence() -> None:
     assert [s.date for s in out] == ["2024-03-03", "2024-03-05"]
     assert all(s.sentences for s in out)
     assert "March 5" in out[1].sentences[0].text
+
+
+def _reprint_docs() -> list[Doc]:
+    return [
+        _doc("a", "Harbour Herald", D(2024, 6, 20),
+             "The ferry Lantern ran aground near the north pier on June 10, officials said."),
+        _doc("b", "Valley Times", D(2024, 6, 21),
+             "The ferry Lantern ran aground near the north pier on June 10, officials said on "
+             "Friday."),
+        _doc("c", "Island Post", D(2024, 6, 20),
+             "Councillors voted on June 12 to suspend the winter timetable."),
+        _doc("d", "Canal Gazette", D(2024, 6, 22),
+             "A vote on June 12 suspended the timetable for the cold months, the council said."),
+    ]
+
+
+def test_reprint_is_not_new_support_with_the_trained_ranker() -> None:
+    assert digest.ranker() is not None  # the shipped weights load
+    recycled = {("b", 0)}
+    model = Params(ranker="model")
+    top = select(_reprint_docs(), 1, recycled=recycled, params=model)
+    assert [s.date for s in top] == ["2024-06-12"]
+    out = _by_date(select(_reprint_docs(), 2, recycled=recycled, params=model))
+    assert out["2024-06-12"].score > out["2024-06-10"].score
+
+
+def test_day_features_count_distinct_support() -> None:
+    f = digest.day_features(_reprint_docs(), recycled={("b", 0)})
+    june10, june12 = f[D(2024, 6, 10)], f[D(2024, 6, 12)]
+    # log1p counts: one article (and one reprint) for 10 June, two articles for 12 June
+    assert round(june10["articles"], 6) == round(math.log1p(1), 6)
+    assert round(june10["reprints"], 6) == round(math.log1p(1), 6)
+    assert round(june12["articles"], 6) == round(math.log1p(2), 6)
+    assert june12["outlets"] > june10["outlets"]
+    assert june12["rules"] > june10["rules"]
+
+
+def test_weights_override_the_rules() -> None:
+    # A ranker that prefers the earlier day in the span picks 10 June over 12 June.
+    out = select(_reprint_docs(), 1, recycled={("b", 0)}, weights={"position": -1.0})
+    assert [s.date for s in out] == ["2024-06-10"]
+    assert digest.ranker_score({"a": 2.0, "b": 1.0}, {"a": 0.5, "bias": 1.0}) == 2.0

@@ -25,6 +25,10 @@ How a date earns its place (weights in `Params`, chosen on Timeline17 dev):
   sentence word for word the same as one already counted, support nothing:
   a reprint is not a new report.
 
+A supervised ranker over the same evidence (`Params.ranker = "model"`, weights
+in data/date_ranker.tsv) was trained and measured leave-one-topic-out; it
+scored below these rules, which stay the default (figures at `Params.ranker`).
+
 The summary of a day: the sentences that date something to that day and the
 opening lines of the articles published on it or the next day (unless they
 date what they tell to another day), scored by how many of the day's
@@ -43,19 +47,20 @@ already picked for a more important day.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from storytrace import timex
-from storytrace.gazetteer import stopwords
+from storytrace.gazetteer import data_lines, stopwords
 
-__all__ = ["PARAMS", "DateSummary", "Doc", "Params", "Sentence", "Unit", "day_mentions",
-           "from_store", "markdown", "select", "story_timelines",
-           "timeline_size"]
+__all__ = ["PARAMS", "DateSummary", "Doc", "Params", "Sentence", "Unit", "day_features",
+           "day_mentions", "from_store", "markdown", "ranker", "ranker_score", "select",
+           "story_timelines", "timeline_size"]
 
 STAGE = "digest"
 
@@ -166,9 +171,32 @@ class Params:
     # sentence of a more important day for another costs 0.001 (keeps the
     # timeline readable).
     lead_lines: int = 3
+    # How the days are ranked: "rules", the weighted sum above, or "model", the
+    # DATEWISE-style supervised ranker: a logistic regression (label: the day is
+    # in the gold timeline) over each day's evidence (`day_features`: log
+    # counts of mentioning articles, later / same-day / earlier ones, outlets,
+    # distinct later publication days, reprints, sentences, opening-line
+    # mentions, the day's publication volume, events, reach of the latest
+    # mention, position in the span, the rules' score, each also relative to
+    # the story's mean), weights in data/date_ranker.tsv from
+    # bench/train_date_ranker.py. Timeline17 dev, leave-one-topic-out (trained
+    # on the 6 other topics' timelines): pointwise, all features, C 0.01 →
+    # Date-F1 0.627, AR1-F 0.126 (bench/tls.py's `storytrace_ranker` row);
+    # C 0.1 → 0.615, 1 → 0.614, 10 → 0.610; balanced classes 0.600; only the
+    # relative features 0.627; without the rules' score 0.616; features
+    # z-scored within the story 0.617; pairwise (pos − neg in a timeline)
+    # 0.592, only pairs among the rules' top 2l 0.617; the rules' score plus
+    # one feature 0.602–0.648 (best: the day's publication volume, pairwise
+    # top 2l — one of 15 tried, so not evidence); direct coordinate ascent on
+    # Date-F1 from the rules' weights 0.622 (0.60–0.70 on the training topics:
+    # it overfits). Even trained and scored on all 7 topics the pairwise model
+    # reaches only 0.624. The rules (0.645 on the same timelines, chosen on
+    # all of them) stay the default.
+    ranker: str = "rules"
 
 
 PARAMS = Params()
+RANKER_FILE = "date_ranker.tsv"
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,23 +268,28 @@ def day_mentions(doc: Doc) -> list[tuple[int, dt.date]]:
     return out
 
 
-def select(docs: Iterable[Doc], top: int, *, per_date: int = 2,
-           recycled: Collection[tuple[str, int]] | Callable[[str, int], bool] | None = None,
-           events: Iterable[dict[str, Any]] | None = None, as_of: dt.date | None = None,
-           span: tuple[dt.date, dt.date] | None = None,
-           params: Params = PARAMS) -> list[DateSummary]:
-    """The `top` most important days of the articles, in date order, each with up to
-    `per_date` summary sentences (at least one: with `per_date` > 0, a day left with no
-    sentence of its own gives its place to the next).
+@dataclass
+class _Ranked:
+    """What `select` needs after ranking: the articles, each day's score (and features),
+    and the evidence its summary is drawn from."""
 
-    `recycled` holds (article id, paragraph index) pairs, or a predicate over them,
-    of paragraphs printed before (the reuse stage's); they support nothing. `events`
-    are the events stage's merged events (dicts with `earliest`, `latest`,
-    `precision` and `sources`). `as_of` keeps only articles published by then.
-    `span` (first day, last day) limits the candidate days; by default any day up
-    to `slack_days` after the last article.
-    """
-    p = params
+    dl: list[Doc]
+    scores: dict[dt.date, float]
+    features: dict[dt.date, dict[str, float]]
+    support: dict[dt.date, dict[int, tuple[float, float]]]
+    cands: dict[dt.date, list[_Cand]]
+    leads: dict[dt.date, list[tuple[_Cand, set[dt.date]]]]
+    df: Counter[str]
+    ndocs: int
+
+
+_Recycled = Collection[tuple[str, int]] | Callable[[str, int], bool] | None
+
+
+def _rank(docs: Iterable[Doc], recycled: _Recycled,
+          events: Iterable[dict[str, Any]] | None, as_of: dt.date | None,
+          span: tuple[dt.date, dt.date] | None, p: Params,
+          weights: Mapping[str, float] | None, features: bool = False) -> _Ranked | None:
     stop = stopwords()
     is_recycled: Callable[[str, int], bool]
     if recycled is None:
@@ -268,8 +301,8 @@ def select(docs: Iterable[Doc], top: int, *, per_date: int = 2,
         is_recycled = lambda a, i: (a, i) in rset  # noqa: E731
     dl = sorted((d for d in docs if as_of is None or d.published <= as_of),
                 key=lambda d: (d.published, d.source, d.id))
-    if not dl or top <= 0:
-        return []
+    if not dl:
+        return None
     lo, hi = span or (dt.date.min, dl[-1].published + dt.timedelta(days=p.slack_days))
 
     df: Counter[str] = Counter()
@@ -285,6 +318,11 @@ def select(docs: Iterable[Doc], top: int, *, per_date: int = 2,
     leads: dict[dt.date, list[tuple[_Cand, set[dt.date]]]] = defaultdict(list)
     pub: Counter[dt.date] = Counter()
     alltop: list[float] = []
+    # The ranker's extra evidence: articles whose only mentions of the day are reprints,
+    # fresh sentences naming it, articles naming it in their opening lines.
+    reprints: dict[dt.date, set[int]] = defaultdict(set)
+    sentences: Counter[dt.date] = Counter()
+    opening: dict[dt.date, set[int]] = defaultdict(set)
     for n, d in enumerate(dl):
         units = d.unit_list()
         fresh = []
@@ -302,8 +340,14 @@ def select(docs: Iterable[Doc], top: int, *, per_date: int = 2,
         for k, day in mentions:
             named[k].add(day)
         for k, day in mentions:
-            if not fresh[k] or not lo <= day <= hi:
+            if not lo <= day <= hi:
                 continue
+            if not fresh[k]:
+                reprints[day].add(n)
+                continue
+            sentences[day] += 1
+            if k < p.lead_lines:
+                opening[day].add(n)
             words = _content(units[k].text, stop)
             t = _topicality(words, df, ndocs)
             alltop.append(t)
@@ -323,20 +367,53 @@ def select(docs: Iterable[Doc], top: int, *, per_date: int = 2,
             extra[day] += max(0, len(set(e.get("sources") or ())) - 1)
 
     meantop = sum(alltop) / len(alltop) if alltop else 1.0
-    scores: dict[dt.date, float] = {}
-    for day in set(support) | {d for d in pub if lo <= d <= hi} | set(extra):
-        if not lo <= day <= hi:
-            continue
+    days = sorted(d for d in set(support) | set(pub) | set(extra) if lo <= d <= hi)
+    rules: dict[dt.date, float] = {}
+    for day in days:
         sup = support.get(day, {})
         outs = {dl[n].outlet or dl[n].source for n in sup}
-        scores[day] = (sum((p.article + later)
-                           * (t / meantop if meantop else 1.0) ** p.date_topical
-                           for later, t in sup.values())
-                       + p.outlet * len(outs) + p.published * pub[day] + p.event * extra[day])
+        rules[day] = (sum((p.article + later)
+                          * (t / meantop if meantop else 1.0) ** p.date_topical
+                          for later, t in sup.values())
+                      + p.outlet * len(outs) + p.published * pub[day] + p.event * extra[day])
     if p.neighbour:
         one = dt.timedelta(days=1)
-        scores = {d: v + p.neighbour * (scores.get(d - one, 0.0) + scores.get(d + one, 0.0))
-                  for d, v in scores.items()}
+        rules = {d: v + p.neighbour * (rules.get(d - one, 0.0) + rules.get(d + one, 0.0))
+                 for d, v in rules.items()}
+    model = weights if weights is not None else ranker() if p.ranker == "model" else None
+    feats: dict[dt.date, dict[str, float]] = {}
+    if model or features:
+        feats = _features(days, rules, support, reprints, sentences, opening, pub, extra,
+                          dl, meantop)
+    scores = {d: ranker_score(feats[d], model) for d in days} if model else rules
+    return _Ranked(dl, scores, feats, support, cands, leads, df, ndocs)
+
+
+
+def select(docs: Iterable[Doc], top: int, *, per_date: int = 2,
+           recycled: Collection[tuple[str, int]] | Callable[[str, int], bool] | None = None,
+           events: Iterable[dict[str, Any]] | None = None, as_of: dt.date | None = None,
+           span: tuple[dt.date, dt.date] | None = None,
+           params: Params = PARAMS,
+           weights: Mapping[str, float] | None = None) -> list[DateSummary]:
+    """The `top` most important days of the articles, in date order, each with up to
+    `per_date` summary sentences (at least one: with `per_date` > 0, a day left with no
+    sentence of its own gives its place to the next).
+
+    `recycled` holds (article id, paragraph index) pairs, or a predicate over them,
+    of paragraphs printed before (the reuse stage's); they support nothing. `events`
+    are the events stage's merged events (dicts with `earliest`, `latest`,
+    `precision` and `sources`). `as_of` keeps only articles published by then.
+    `span` (first day, last day) limits the candidate days; by default any day up
+    to `slack_days` after the last article. `weights` replaces the shipped date
+    ranker's (a benchmark scoring a topic with weights not trained on it).
+    """
+    r = _rank(docs, recycled, events, as_of, span, params, weights)
+    if r is None or top <= 0:
+        return []
+    p = params
+    dl, scores, support, cands, leads = r.dl, r.scores, r.support, r.cands, r.leads
+    df, ndocs = r.df, r.ndocs
     ranked = sorted(scores, key=lambda x: (-scores[x], x))
 
     out: list[DateSummary] = []
@@ -362,6 +439,77 @@ def select(docs: Iterable[Doc], top: int, *, per_date: int = 2,
             sentences=[Sentence(" ".join(c.unit.text.split()), dl[c.doc].source, c.unit.line,
                                 dl[c.doc].id) for c in picked]))
     return sorted(out, key=lambda s: s.date)
+
+
+def _features(days: list[dt.date], rules: dict[dt.date, float],
+              support: dict[dt.date, dict[int, tuple[float, float]]],
+              reprints: dict[dt.date, set[int]], sentences: Counter[dt.date],
+              opening: dict[dt.date, set[int]], pub: Counter[dt.date],
+              extra: Counter[dt.date], dl: list[Doc], meantop: float
+              ) -> dict[dt.date, dict[str, float]]:
+    """Each candidate day's evidence as the ranker's features: log counts, and the same
+    relative to the mean over the story's candidate days (a day's standing in its own
+    story, whatever the story's size)."""
+    first, last = dl[0].published, dl[-1].published
+    width = max(1, (last - first).days)
+    raw: dict[dt.date, dict[str, float]] = {}
+    for day in days:
+        sup = support.get(day, {})
+        pubs = [dl[n].published for n in sup]
+        later = [x for x in pubs if x > day]
+        tw = [(t / meantop if meantop else 1.0) ** 2 for _lw, t in sup.values()]
+        raw[day] = {
+            "rules": rules[day],
+            "articles": len(sup),
+            "later": len(later),
+            "same_day": sum(x == day for x in pubs),
+            "before": sum(x < day for x in pubs),
+            "topical": sum(tw),
+            "outlets": len({dl[n].outlet or dl[n].source for n in sup}),
+            "later_days": len(set(later)),
+            "reprints": len(reprints.get(day, set()) - set(sup)),
+            "sentences": sentences[day],
+            "opening": len(opening.get(day, ())),
+            "published": pub[day],
+            "events": extra[day],
+            "reach": max(((x - day).days for x in later), default=0),
+        }
+    names = list(next(iter(raw.values()))) if raw else []
+    mean = {k: math.log1p(sum(r[k] for r in raw.values()) / len(raw)) for k in names}
+    out: dict[dt.date, dict[str, float]] = {}
+    for day, r in raw.items():
+        f = {k: math.log1p(v) for k, v in r.items()}
+        f.update({f"rel_{k}": f[k] - mean[k] for k in names})
+        f["position"] = (day - first).days / width
+        f["after_last"] = float(day > last)
+        out[day] = f
+    return out
+
+
+def day_features(docs: Iterable[Doc], *,
+                 recycled: Collection[tuple[str, int]] | Callable[[str, int], bool] | None = None,
+                 events: Iterable[dict[str, Any]] | None = None,
+                 span: tuple[dt.date, dt.date] | None = None,
+                 params: Params = PARAMS) -> dict[dt.date, dict[str, float]]:
+    """The ranker's features of every candidate day, as `select` computes them (for training
+    the ranker: `bench/train_date_ranker.py`)."""
+    r = _rank(docs, recycled, events, None, span, params, None, features=True)
+    return r.features if r is not None else {}
+
+
+@functools.cache
+def ranker() -> dict[str, float] | None:
+    """The shipped date ranker's weights (feature -> weight, `bias`), or None when absent."""
+    from importlib import resources
+
+    if not resources.files("storytrace.data").joinpath(RANKER_FILE).is_file():
+        return None
+    return {k: float(v) for k, v in (ln.split("\t") for ln in data_lines(RANKER_FILE))}
+
+
+def ranker_score(features: Mapping[str, float], weights: Mapping[str, float]) -> float:
+    """The ranker's score of a day: a dot product (its log-odds of being a key date)."""
+    return weights.get("bias", 0.0) + sum(weights.get(k, 0.0) * v for k, v in features.items())
 
 
 def _summarise(pool: list[_Cand], k: int, df: Counter[str], ndocs: int,

@@ -39,22 +39,23 @@ def anonymous_heads() -> frozenset[str]:
 
 
 def candidates(doc: Any, known: frozenset[str]) -> list[Any]:
-    """Verbs of a doc outside `known` (the lexicons' lemmas) with a complement after them."""
-    from spacy.attrs import LEMMA, POS
+    """Verbs of a doc outside `known` (the lexicons' lemmas) with a complement after them,
+    read from the doc's arrays (a Token only for each verb found)."""
+    from spacy.attrs import DEP, HEAD, LEMMA, POS
     from spacy.symbols import VERB
 
     if not len(doc) or (model() is None and SPY is None):
         return []
     strings = doc.vocab.strings
     wanted = numpy.array(sorted({strings.add(v) for v in known}), dtype="uint64")
-    arr = doc.to_array([LEMMA, POS])
-    hit = (arr[:, 1] == VERB) & ~numpy.isin(arr[:, 0], wanted)
-    out = []
-    for i in numpy.flatnonzero(hit):
-        t = doc[int(i)]
-        if any(c.dep_ in COMPLEMENT_DEPS and c.i > t.i for c in t.children):
-            out.append(t)
-    return out
+    arr = doc.to_array([LEMMA, POS, HEAD, DEP])
+    at = numpy.arange(len(arr))
+    head = at + arr[:, 2].view("int64")  # HEAD is the offset to the head
+    comp = numpy.isin(arr[:, 3], [strings.add(d) for d in COMPLEMENT_DEPS]) & (head < at)
+    has = numpy.zeros(len(arr), dtype=bool)
+    has[head[comp]] = True
+    hit = has & (arr[:, 1] == VERB) & ~numpy.isin(arr[:, 0], wanted)
+    return [doc[int(i)] for i in numpy.flatnonzero(hit)]
 
 
 def features(verb: Any, lexicon: bool = False) -> list[str]:

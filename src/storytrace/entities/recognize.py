@@ -7,7 +7,7 @@ import bisect
 import functools
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -201,10 +201,33 @@ def _quoted_titles(art: _Article) -> list[_Cand]:
     return out
 
 
+@functools.lru_cache(maxsize=16)
+def _key_prefixes(keys: frozenset[str]) -> frozenset[str]:
+    """Every prefix of every key, "" included."""
+    return frozenset(k[:n] for k in keys for n in range(len(k) + 1))
+
+
+@functools.cache
+def _outlet_prefixes() -> frozenset[str]:
+    return _key_prefixes(frozenset(outlets()))
+
+
 def _gazetteer(art: _Article, known_outlets: dict[str, str]) -> list[_Cand]:
-    table = dict(outlets())
-    for key, name in known_outlets.items():
-        table.setdefault(key, OutletEntry(name, "outlet", (), ""))
+    """Gazetteer names among the capitalised words, longest span first.
+
+    A span's key starts with its first word's key, so a word whose key starts
+    no key (most capitalised words) is passed over without trying its six spans.
+    """
+    table = outlets()
+    extra = {k: v for k, v in known_outlets.items() if k not in table}
+    heads, extra_heads = _outlet_prefixes(), _key_prefixes(frozenset(extra))
+
+    def lookup(key: str) -> OutletEntry | None:
+        found = table.get(key)
+        if found is None and key in extra:
+            return OutletEntry(extra[key], "outlet", (), "")
+        return found
+
     doc, toks, texts, idx = art.doc, art.tokens, art.token_texts, art.token_idx
     size = len(texts)
     # spans end on neither punctuation (but "!") nor space
@@ -217,11 +240,16 @@ def _gazetteer(art: _Article, known_outlets: dict[str, str]) -> list[_Cand]:
         if not (word[:1].isupper() or word[:1].isdigit() or glued):
             i += 1
             continue
-        if glued and table.get(norm(glued.group(2))):
+        if glued and (entry := lookup(norm(glued.group(2)))):
             start = idx[i] + len(glued.group(1))
-            entry = table[norm(glued.group(2))]
             out.append(_Cand(start, idx[i] + len(word), glued.group(2),
                              KIND_TYPES.get(entry.kind, "OUTLET"), STRONG, entry.name))
+            i += 1
+            continue
+        # norm drops a leading "the", so "The" may start any key
+        head = norm(strip_possessive(word))
+        if (head not in heads and head not in extra_heads
+                and ascii_punct(word).casefold() != "the"):
             i += 1
             continue
         for n in range(min(6, size - i), 0, -1):
@@ -230,7 +258,7 @@ def _gazetteer(art: _Article, known_outlets: dict[str, str]) -> list[_Cand]:
                 continue
             # the text of doc[i:i + n]
             text = strip_possessive(art.text[idx[i]:idx[last] + len(texts[last])])
-            found = table.get(norm(text))
+            found = lookup(norm(text))
             if found is None or not text:
                 continue
             entry = found
@@ -586,16 +614,37 @@ def _scan_mentions(b: _Builder) -> None:
             para, off = b.art.locate(s)
             ent.mentions.append([para, off, off + (e - s), text[s:e], kind])
     for form, ent, kind in forms:
-        pat = re.compile(rf"(?<![\w@#-]){re.escape(form)}(?![\w-])")
-        for m in pat.finditer(text):
-            s, e = m.span()
+        for s, e in _occurrences(text, form):
             if overlaps(s, e):
                 continue
             take(s, e)
             para, off = b.art.locate(s)
-            ent.mentions.append([para, off, off + (e - s), m.group(0), kind])
+            ent.mentions.append([para, off, off + (e - s), text[s:e], kind])
     for ent in b.entities.values():
         ent.mentions.sort()
+
+
+def _occurrences(text: str, form: str) -> Iterator[tuple[int, int]]:
+    """Where `form` stands as a whole name: what `(?<![\\w@#-])FORM(?![\\w-])` finds.
+
+    A regex that starts with a lookbehind tries it at every character, and an
+    article has a few dozen forms to find; str.find jumps to the candidates.
+    """
+    if not form:
+        yield from (m.span() for m in re.finditer(r"(?<![\w@#-])(?![\w-])", text))
+        return
+    size, n = len(text), len(form)
+    at = text.find(form)
+    while at >= 0:
+        end = at + n
+        before = text[at - 1] if at else " "
+        after = text[end] if end < size else " "
+        if (not (before.isalnum() or before in "_@#-")
+                and not (after.isalnum() or after in "_-")):
+            yield at, end
+            at = text.find(form, end)
+        else:
+            at = text.find(form, at + 1)
 
 
 def _titled_forms(b: _Builder) -> None:

@@ -80,6 +80,25 @@ def test_reuse_candidates_do_not_depend_on_partitions(tmp_path: Path, dask_clien
         a["paragraphs"] for a in expected["articles"]]
 
 
+def test_reuse_candidates_are_the_same_by_either_shuffle(tmp_path: Path, dask_client: Any,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A few parts shuffle as plain tasks, many by Dask's peer-to-peer shuffle: one answer."""
+    import pyarrow.parquet as pq
+
+    report = batch.run([SAMPLE], tmp_path / "out", every=2, dask_client=dask_client)
+    assert report.parts <= batch.TASK_SHUFFLE_PARTS and report.candidates
+
+    def table() -> list[dict[str, Any]]:
+        rows = pq.read_table(tmp_path / "out" / batch.CORPUS / "reuse_candidates").to_pylist()
+        return sorted(rows, key=lambda r: (r["to_article"], r["to_para"], r["rank"]))
+
+    by_tasks = table()
+    monkeypatch.setattr(batch, "TASK_SHUFFLE_PARTS", 0)
+    ids = [r.part for r in report.done]
+    assert batch.reuse_candidates(tmp_path / "out", ids) == report.candidates
+    assert table() == by_tasks
+
+
 def test_rerun_skips_done_parts_and_failed_parts_are_reported(tmp_path: Path,
                                                              dask_client: Any) -> None:
     def line(i: int) -> str:

@@ -32,7 +32,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from storytrace.timex._dates import narrow, point_of
-from storytrace.timex._lead import LEAD_CHARS, consumed_class, first_class, lead, word_start_only
+from storytrace.timex._lead import (
+    LEAD_CHARS,
+    consumed_class,
+    first_class,
+    lead,
+    openings,
+    word_start_only,
+)
 from storytrace.timex._lexicon import lexicon
 from storytrace.timex._rules import CORES, RULES, Context, Found
 
@@ -68,13 +75,13 @@ class _Starts:
     whose character opens one of them, and for each such character the rules it opens."""
 
     places: re.Pattern[str]
-    leads: list[tuple[int, re.Pattern[str]]]  # rule index, its lookahead
+    leads: list[tuple[int, re.Pattern[str]]]  # rule index, the characters it can open with
     by_key: dict[str, list[int]]  # the next LEAD_CHARS characters -> the rules they open
     others: list[int]  # rules that may start inside a word: scanned as before
     cores: dict[int, tuple[tuple[str, ...], re.Pattern[str] | None]]  # rule -> core, stops
 
     def rules_at(self, text: str, p: int) -> list[int]:
-        key = text[p:p + LEAD_CHARS]  # all a rule's lookahead reads
+        key = text[p:p + LEAD_CHARS]  # all of the text an opening reads
         out = self.by_key.get(key)
         if out is None:
             if len(self.by_key) > _KEYS_KEPT:
@@ -111,11 +118,12 @@ def _starts() -> _Starts:
         firsts, leads, others = [], [], []
         for i, (_, pattern, _) in enumerate(RULES):
             cls = first_class(pattern) if word_start_only(pattern) else None
-            if cls is None or not lead(pattern):
+            opening = openings(pattern)
+            if cls is None or not opening:
                 others.append(i)
             else:
                 firsts.append(cls)
-                leads.append((i, re.compile(lead(pattern), re.IGNORECASE)))
+                leads.append((i, re.compile(opening, re.IGNORECASE)))
         union = "|".join(firsts) or "(?!)"
         cores = {}
         for i, (name, pattern, _) in enumerate(RULES):

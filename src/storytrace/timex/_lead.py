@@ -189,3 +189,16 @@ def consumed_class(pattern: str) -> str | None:
     if not out or any(a is None for a in out):
         return None
     return "[" + "".join(sorted({a for a in out if a})) + "]"
+
+
+def openings(pattern: str, k: int = LEAD_CHARS) -> str:
+    """The first characters a match of `pattern` can have, as an alternation: narrower
+    than `lead`, which lets each position hold what any of them holds there.
+
+    >>> openings(r"ab|cd", 2), lead(r"ab|cd", 2)
+    ('(?:[a][b]|[c][d])', '(?=[ac][bd])')
+    """
+    prefixes = sorted({t for t, _ in _seq(list(_parser.parse(pattern)), k)})
+    if not prefixes or any(not t for t in prefixes):
+        return ""
+    return "(?:" + "|".join("".join("[" + a + "]" for a in t) for t in prefixes) + ")"

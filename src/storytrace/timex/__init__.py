@@ -72,7 +72,8 @@ _UNTIL = re.compile(r"\b(?:until|till|before|by)\s+$", re.I)
 @dataclass
 class _Starts:
     """Where the rules that only start a word are tried: the places not after a word
-    whose character opens one of them, and for each such character the rules it opens."""
+    whose character can open one of them, and for the next characters there the rules
+    that can open with them (remembered: a corpus repeats its openings)."""
 
     places: re.Pattern[str]
     leads: list[tuple[int, re.Pattern[str]]]  # rule index, the characters it can open with

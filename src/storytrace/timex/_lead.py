@@ -132,7 +132,8 @@ def _not_after_word(items: list[Any]) -> bool:
     if op is _c.ASSERT_NOT and av[0] == -1:  # (?<![..\w..]): one character, \w among them
         sub = list(av[1])
         return (len(sub) == 1 and sub[0][0] is _c.IN
-                and (_c.CATEGORY, _c.CATEGORY_WORD) in sub[0][1])
+                and (_c.CATEGORY, _c.CATEGORY_WORD) in sub[0][1]
+                and not any(op is _c.NEGATE for op, _ in sub[0][1]))
     return False
 
 
@@ -145,6 +146,8 @@ def word_start_only(pattern: str) -> bool:
 
     >>> word_start_only(r"(?<![\\w$])\\d+|(?<![\\w])now"), word_start_only(r"(?:mid-)?\\d+")
     (True, False)
+    >>> word_start_only(r"(?<![^\\w])x")
+    False
     """
     return _not_after_word(list(_parser.parse(pattern)))
 

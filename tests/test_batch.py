@@ -71,6 +71,13 @@ def test_local_workers_run_without_the_profiler_and_eager_malloc_trim(dask_clien
     assert dask.config.get("distributed.worker.profile.enabled") is True
 
 
+def test_local_workers_wake_their_event_loop_less_often(dask_client: Any) -> None:
+    """Each timer's wake takes the GIL from the task (see LOCAL_WORKER_CONFIG)."""
+    got = dask_client.run(lambda dask_worker: (
+        dask_worker._tick_interval, dask_worker.memory_manager.memory_monitor_interval))
+    assert set(got.values()) == {(1.0, 1.0)}
+
+
 def test_reuse_candidates_do_not_depend_on_partitions(tmp_path: Path, dask_client: Any) -> None:
     """Parts of one article each: the shuffle still finds every recycled paragraph."""
     expected = _single([SAMPLE], tmp_path / "single.db")

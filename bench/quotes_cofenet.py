@@ -39,7 +39,9 @@ way from its content span, cue tokens and speaker tokens; where it gives up on
 a document (unpaired quotation marks), it is run on each paragraph instead.
 `storytrace_rules_bounds` is storytrace run again with its reported statements'
 boundaries as the rules give them, the trained boundary model
-(`storytrace.quotes.bounds`) off: what the model adds.
+(`storytrace.quotes.bounds`) off: what the model adds;
+`storytrace_rules_attribution` is storytrace with the trained finder of unquoted
+attributions (`storytrace.quotes.attrib`) off, the cue lexicons alone.
 
 Scoring is CofeNet's `exe/eval/evaluation.py`: spans read from the BIO tags as
 its `get_element` reads them; per role, a gold span is a hit when a predicted
@@ -70,6 +72,7 @@ from _common import write_result
 from storytrace import clean, nlp
 from storytrace import quotes as st_quotes
 from storytrace.models import Article
+from storytrace.quotes import attrib as st_attrib
 from storytrace.quotes import bounds as st_bounds
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -424,6 +427,18 @@ def without_bounds_model() -> Iterator[None]:
         st_bounds.model = saved  # type: ignore[assignment]
 
 
+@contextlib.contextmanager
+def without_attrib_model() -> Iterator[None]:
+    """The quotes stage with the rules' cue lexicons only, the trained finder of
+    unquoted attributions (`storytrace.quotes.attrib`) off."""
+    saved = st_attrib.model
+    st_attrib.model = lambda: None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        st_attrib.model = saved  # type: ignore[assignment]
+
+
 def _textacy() -> Any:
     try:
         from textacy.extract.triples import direct_quotations
@@ -548,6 +563,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         with tempfile.TemporaryDirectory(prefix="storytrace-cofenet-") as tmpdir, \
                 without_bounds_model():
             systems["storytrace_rules_bounds"], _ = run_storytrace(unique, Path(tmpdir))
+        with tempfile.TemporaryDirectory(prefix="storytrace-cofenet-") as tmpdir, \
+                without_attrib_model():
+            systems["storytrace_rules_attribution"], _ = run_storytrace(unique, Path(tmpdir))
     theirs, tinfo = run_textacy(unique)
 
     if theirs is not None:
@@ -622,8 +640,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", dest="json_out", type=Path, help="write the result here")
     ap.add_argument("--limit", type=int, help="use at most N documents (ids)")
     ap.add_argument("--no-rules", action="store_true",
-                    help="leave out the second run with the rules' statement boundaries "
-                         "(storytrace_rules_bounds: the trained boundary model off)")
+                    help="leave out the runs with the rules' statement boundaries "
+                         "(storytrace_rules_bounds: the trained boundary model off) and "
+                         "with the rules' cue lexicons only (storytrace_rules_attribution: "
+                         "the trained attribution finder off)")
     ap.add_argument("--errors", type=Path,
                     help="write our missed and false spans per role here (JSONL); it holds "
                          "benchmark text, so keep it out of the repository")

@@ -22,3 +22,14 @@ def test_memory_per_worker_in_finishing_order() -> None:
 def test_flat_memory_shows_as_no_growth() -> None:
     reports = [PartReport(f"p{k}", worker_pid=7, rss_mb=512.0) for k in range(8)]
     assert bb._memory(reports)["7"]["growth_mb"] == 0
+
+
+def test_rounds_give_median_ratio_and_speedup() -> None:
+    def rnd(bare: float, one: float, two: float) -> tuple[dict, dict, dict]:
+        return ({"articles_per_s": bare}, {"articles_per_s": one}, {"articles_per_s": two})
+
+    rounds = [rnd(8.0, 6.8, 13.0), rnd(10.0, 6.0, 11.0), rnd(7.0, 6.3, 12.6)]
+    ratio, speedup, shown = bb._medians(rounds)
+    assert ratio == 0.85  # ratios 0.85, 0.6, 0.9: one slow or fast round does not decide
+    assert abs(speedup - 13.0 / 6.8) < 1e-9  # speed-ups 1.91, 1.83, 2.0
+    assert shown is rounds[0]

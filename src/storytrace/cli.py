@@ -548,7 +548,8 @@ def claim(
     format: Annotated[str, typer.Option("--format", help="table, markdown or json.")] = "table",
 ) -> None:
     """Show one claim: its statement, current status, who supports and who denies it, and
-    every report in order with date, source, stance, attribution, evidence and paragraph.
+    every report in order with date, source, stance (and its headline's, when the
+    headline model reads it otherwise), attribution, evidence and paragraph.
 
     A recycled or syndicated copy of an earlier report is marked and counted once.
 

@@ -80,6 +80,19 @@ def counting(r: dict[str, Any]) -> str:
     return "not counted: background about the past"
 
 
+def stance(r: dict[str, Any]) -> str:
+    """The report's stance, and its headline's when the headline model reads it otherwise
+    (a "support" report under a headline that casts doubt is worth seeing).
+
+    >>> stance({"stance": "support", "headline_stance": "deny"})
+    'support (headline: deny)'
+    >>> stance({"stance": "deny", "headline_stance": "deny"})
+    'deny'
+    """
+    head = r.get("headline_stance")
+    return r["stance"] if not head or head == r["stance"] else f"{r['stance']} (headline: {head})"
+
+
 def excerpt(paragraph: str, sentence: str, limit: int = EXCERPT) -> str:
     """The paragraph trimmed to `limit` characters, keeping the report's sentence in view.
 
@@ -133,7 +146,7 @@ def lines(claim: dict[str, Any]) -> list[str]:
            f"reports ({len(claim['reports'])}, in order):"]
     for n, r in enumerate(claim["reports"], 1):
         out.append(f"{n:>3}. {r.get('published') or '?'}  {r['source']}:{r['line']}  "
-                   f"{r['stance']}  {r['attribution']}  [{r['evidence']}]  {r['counting']}")
+                   f"{stance(r)}  {r['attribution']}  [{r['evidence']}]  {r['counting']}")
         out.append(f"     “{r['paragraph']}”")
     return out
 
@@ -151,6 +164,6 @@ def markdown(claim: dict[str, Any]) -> str:
            "|---|---|---|---|---|---|---|---|"]
     for n, r in enumerate(claim["reports"], 1):
         out.append("| " + " | ".join(cell(x) for x in (
-            n, r.get("published") or "?", f"{r['source']}:{r['line']}", r["stance"],
+            n, r.get("published") or "?", f"{r['source']}:{r['line']}", stance(r),
             r["attribution"], r["evidence"], r["counting"], r["paragraph"])) + " |")
     return "\n".join(out) + "\n"

@@ -16,7 +16,9 @@ such as "— Jane Doe" may open the next sequence), and each becomes one
 paragraph of an `Article`, its text rebuilt from the Penn
 Treebank tokens (`` and '' become “ and ”, ` and ' become ‘ and ’, -- becomes
 —, no space before closing punctuation and clitics; a '' that opens a quotation,
-where the tokenizer misread a straight quote, becomes “). An article annotated by
+where the tokenizer misread a straight quote, becomes “, and so does a '' ending a
+sequence with no quotation open: the quotation goes on in the next sequence, whose
+first '' closes it). An article annotated by
 several people appears once per annotator: it is run once and scored against
 each annotator's labels, as CofeNet scores every sequence of the file.
 
@@ -205,8 +207,10 @@ NO_SPACE_AFTER = {"``", "`", "(", "[", "{", "$", "#", "-LRB-", "-LSB-", "-LCB-"}
 CLITIC = re.compile(r"^'(s|re|ve|ll|m|d)$", re.IGNORECASE)
 
 
-def detokenize(tokens: Sequence[str]) -> tuple[str, list[tuple[int, int]]]:
-    """Text from Penn Treebank tokens, and each token's [start, end) in it.
+def detokenize(tokens: Sequence[str], inside: bool = False
+               ) -> tuple[str, list[tuple[int, int]]]:
+    """Text from Penn Treebank tokens, and each token's [start, end) in it; `inside`
+    when the sequence opens inside a quotation the one before it opened.
 
     >>> detokenize(["``", "Yes", ",", "''", "she", "said", "."])
     ('“Yes,” she said.', [(0, 1), (1, 4), (4, 5), (5, 6), (7, 10), (11, 15), (15, 16)])
@@ -214,7 +218,7 @@ def detokenize(tokens: Sequence[str]) -> tuple[str, list[tuple[int, int]]]:
     parts: list[str] = []
     offs: list[tuple[int, int]] = []
     pos = 0
-    openers = _misread_openers(tokens)
+    openers, _ = _misread_openers(tokens, inside)
     for i, tok in enumerate(tokens):
         text = "“" if i in openers else PTB.get(tok, tok)
         if i and not ((tok in NO_SPACE_BEFORE and i not in openers) or CLITIC.match(tok)
@@ -227,28 +231,37 @@ def detokenize(tokens: Sequence[str]) -> tuple[str, list[tuple[int, int]]]:
     return "".join(parts), offs
 
 
-def _misread_openers(tokens: Sequence[str]) -> set[int]:
+def _misread_openers(tokens: Sequence[str], inside: bool = False) -> tuple[set[int], bool]:
     """Closing-mark tokens ('') that open a quotation: the Treebank tokenizer guessed
-    wrong on a straight quote. One is an opener when no quotation is open, a word
-    follows it, and another '' closes it later in the sequence.
+    wrong on a straight quote. One is an opener when no quotation is open and either
+    a word follows it and another '' closes it later in the sequence, or it ends the
+    sequence (a quotation going on in the next one: the data lost the line break).
+    `inside`: the sequence opens inside such a quotation, so its first '' closes it.
+    Also returns whether a quotation is left open at the end.
 
-    >>> sorted(_misread_openers(["He", "said", ",", "''", "Yes", ".", "''"]))
-    [3]
+    >>> _misread_openers(["He", "said", ",", "''", "Yes", ".", "''"])
+    ({3}, False)
+    >>> _misread_openers(["Yes", ",", "''", "he", "said", ".", "''", "No", "."])
+    ({2}, False)
+    >>> _misread_openers(["Yes", ",", "''", "he", "said", ".", "''", "No", "."], inside=True)
+    (set(), False)
+    >>> _misread_openers(["He", "said", ":", "''"])
+    ({3}, True)
     """
     out: set[int] = set()
-    open_ = False
+    open_ = inside
     for i, tok in enumerate(tokens):
         if tok == "``":
             open_ = True
         elif tok == "''":
             if open_:
                 open_ = False
-            elif (i + 1 < len(tokens) and tokens[i + 1][:1].isalnum()
-                  and "''" in tokens[i + 1:]
-                  and "``" not in tokens[i + 1:tokens.index("''", i + 1)]):
+            elif i + 1 == len(tokens) or (
+                    tokens[i + 1][:1].isalnum() and "''" in tokens[i + 1:]
+                    and "``" not in tokens[i + 1:tokens.index("''", i + 1)]):
                 out.add(i)
                 open_ = True
-    return out
+    return out, open_
 
 
 @dataclass
@@ -302,8 +315,10 @@ def build(doc: Document) -> tuple[Article, list[list[tuple[int, int]]]]:
     paragraph index to sequence.
     """
     paras, offsets, seq_of = [], [], []
+    inside = False
     for k, toks in enumerate(doc.tokens):
-        text, offs = detokenize(toks)
+        text, offs = detokenize(toks, inside)
+        inside = _misread_openers(toks, inside)[1]
         offsets.append(offs)
         if text.strip():
             paras.append((k + 1, text))

@@ -187,3 +187,11 @@ def test_detokenize_and_token_runs() -> None:
     # the quotation with its marks is tokens 0..5; a char span inside one token takes it whole
     assert bc.token_runs(offs, 0, 12) == [(0, 6)]
     assert bc.token_runs(offs, 14, 15) == [(6, 7)]
+
+
+def test_a_quotation_left_open_at_a_sequence_end_goes_on_in_the_next() -> None:
+    doc = bc.Document("x", [["He", "said", ":", "''"], ["Yes", ",", "''", "he", "said", "."]],
+                      [["O"] * 4, ["O"] * 6])
+    art, _ = bc.build(doc)
+    # the first sequence's last mark opens; the second's first mark closes, not opens
+    assert [p.text for p in art.paragraphs] == ["He said: “", "Yes,” he said."]

@@ -39,3 +39,24 @@ def test_choose_takes_the_best_scoring_candidate(nlp: Any, monkeypatch: Any) -> 
     assert doc[s:e].text == "the fares would fall, which pleased the council"
     monkeypatch.setattr(bounds, "model", lambda: {"e=rule": 5.0, "s=rule": 5.0})
     assert bounds.choose(doc, cue, lo, hi, (0, len(doc))) == (lo, hi)
+
+
+def _spans(nlp: Any, text: str, clause: str, lemma: str) -> set[str]:
+    doc = nlp(text)
+    cue = next(t for t in doc if t.lemma_ == lemma)
+    s = doc.char_span(text.index(clause), text.index(clause) + len(clause))
+    assert s is not None
+    return {doc[a:b].text for a, b, _ in bounds.candidates(doc, cue, s.start, s.end,
+                                                           (0, len(doc)))}
+
+
+def test_the_full_stop_and_a_cut_before_the_setting_are_offered(nlp: Any) -> None:
+    spans = _spans(nlp, "Brekke said the fares would fall on Friday.",
+                   "the fares would fall on Friday", "say")
+    assert {"the fares would fall on Friday.", "the fares would fall"} <= spans
+
+
+def test_the_complement_without_the_one_addressed_is_offered(nlp: Any) -> None:
+    spans = _spans(nlp, "Brekke urged the council to cut the fares.",
+                   "the council to cut the fares", "urge")
+    assert "to cut the fares" in spans

@@ -18,6 +18,14 @@ BREAKS = frozenset((",", ";", ":", "--", "—", "–", "-"))
 MAX_BREAKS = 4
 QUOTE_MARKS = frozenset(("\"", "“", "”"))
 END_PUNCT = frozenset((".", "?", "!"))
+# Dependents of the cue or of the statement's head that may be the cue's setting
+# rather than what was said: "declined to comment [for this article]", "denied the
+# charges [and …]", "was declared the winner [by news organizations]". A
+# statement may end before one; at most MAX_BREAKS of them, the last ones, are tried.
+CUT_DEPS = frozenset(("prep", "advcl", "npadvmod", "advmod", "agent", "cc", "conj"))
+# Complements of the cue that PolNeAR's content may start with, leaving the one
+# addressed out: "urged [the party] to unite", "convinced [activists] that …".
+COMP_DEPS = frozenset(("xcomp", "ccomp"))
 # Words whose text is a feature where they follow a candidate's end.
 FUNCTION_WORDS = frozenset((
     "which", "who", "whom", "whose", "where", "when", "while", "and", "but", "or", "because",
@@ -58,13 +66,28 @@ def candidates(doc: Sequence[Any], cue: Any, lo: int, hi: int, sent: tuple[int, 
         while after < lo and (doc[after].is_punct or doc[after].is_space):
             after += 1
         starts.setdefault(after, "after_cue")
+        for c in cue.children:
+            if c.dep_ in COMP_DEPS and lo < c.left_edge.i < hi:
+                starts.setdefault(c.left_edge.i, "comp")
     ends = {hi: "rule"}
     if end > hi and not any(t.text in QUOTE_MARKS or "\n" in t.text for t in doc[hi:end]):
         ends[end] = "sent"
         for t in [t for t in doc[hi:end] if t.text in BREAKS][:MAX_BREAKS]:
             ends.setdefault(t.i, "break_after")
+    stop = max(end, hi)
+    if stop < sent[1] and doc[stop].text in END_PUNCT and not any(
+            "\n" in t.text for t in doc[hi:stop]):
+        ends.setdefault(stop + 1, "stop")  # "… pay for it." with its full stop
     for t in [t for t in doc[lo + 1:hi - 1] if t.text in BREAKS][-MAX_BREAKS:]:
         ends.setdefault(t.i, "break_before")
+    heads = {cue.i} | {t.i for t in doc[lo:hi] if not lo <= t.head.i < hi}
+    cuts = [t for t in doc[lo + 2:hi] if t.dep_ in CUT_DEPS and t.head.i in heads
+            and t.left_edge.i > lo + 1]
+    for t in cuts[-MAX_BREAKS:]:
+        k = t.left_edge.i
+        while k > lo + 1 and (doc[k - 1].is_punct or doc[k - 1].is_space):
+            k -= 1
+        ends.setdefault(k, "cut_" + t.dep_)
     cue_kind = "cue=" + ("before" if cue.i < lo else "after")
     out = []
     for s, skind in starts.items():
@@ -87,6 +110,8 @@ def _end_features(doc: Sequence[Any], lo: int, hi: int, e: int, kind: str, cue_i
     nxt = doc[e] if e < len(doc) else None
     if nxt is not None:
         f.append(f"{kind}|next={nxt.text if nxt.is_punct else nxt.pos_}")
+        if nxt.lower_ in FUNCTION_WORDS:
+            f.append(f"{kind}|next_word={nxt.lower_}")
         after = doc[e + 1] if nxt.is_punct and e + 1 < len(doc) else None
         if after is not None:
             word = after.lower_ if after.lower_ in FUNCTION_WORDS else after.pos_

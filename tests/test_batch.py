@@ -106,6 +106,38 @@ def test_reuse_candidates_are_the_same_by_either_shuffle(tmp_path: Path, dask_cl
     assert table() == by_tasks
 
 
+def test_the_quote_shuffle_finds_the_pairs_the_block_loop_finds(tmp_path: Path,
+                                                                dask_client: Any) -> None:
+    """Reprinted, trimmed and re-punctuated quotes spread over three parts: the
+    engine's pairs are every pair same_words accepts (a tiny quote's aside)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from storytrace.quotes.link import quote_id
+    from tests.quotes.test_link_pairs import QUOTES, _accepted
+
+    ids = ["p0", "p1", "p2"]
+    named = []
+    rows: dict[str, list[dict[str, str]]] = {p: [] for p in ids}
+    for i, (_, text) in enumerate(QUOTES):
+        data = {"quotes": [{"para": 1, "start": 5, "text": f" {text} "}]}
+        rows[ids[i % 3]].append({"article_id": f"a{i}", "stage": "quotes",
+                                 "data": json.dumps(data)})
+        named.append((quote_id(f"a{i}", 1, 5), text))
+    for p in ids:
+        folder = tmp_path / batch.PARTS / p
+        folder.mkdir(parents=True)
+        rows[p].append({"article_id": "a0", "stage": "entities", "data": "{}"})
+        pq.write_table(pa.Table.from_pylist(rows[p]), folder / "stage_results.parquet")
+    n = batch.quote_pairs(tmp_path, ids)
+    table = pq.read_table(tmp_path / batch.CORPUS / "quote_pairs").to_pylist()
+    assert n == len(table)
+    found = {(r["a"], r["b"]) for r in table}
+    expected = _accepted(named)
+    assert len(expected) >= 5 and found >= expected
+    assert all(r["forward"] or r["backward"] for r in table)
+
+
 def test_rerun_skips_done_parts_and_failed_parts_are_reported(tmp_path: Path,
                                                              dask_client: Any) -> None:
     def line(i: int) -> str:

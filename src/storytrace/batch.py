@@ -9,8 +9,9 @@ A part is a few hundred articles: a JSON Lines byte range, a run of WARC
 records from an offset, or a group of small files. Each task writes its part's
 tables to a temporary folder and renames it into place, so a part is either
 complete or absent; a re-run skips the parts already written. Reuse
-candidates come from a shuffle of MinHash band keys across all parts, never
-from gathering the corpus on one process.
+candidates come from a shuffle of MinHash band keys across all parts, and the
+reports of the same words (quote origins) from a shuffle of quote word keys,
+never from gathering the corpus on one process.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from storytrace.ingest.decode import read_head
 from storytrace.ingest.jsonl import is_jsonl, line_spans, read_jsonl
 from storytrace.ingest.warc import is_warc, read_warc, record_offsets
 from storytrace.models import Article, Paragraph
+from storytrace.quotes.link import frequent_cutoff, key_rows, pairs_in_keys, quote_id, word_counts
 from storytrace.settings import Settings
 
 # Articles per part: enough to keep nlp.pipe's batches full and task overhead
@@ -105,6 +107,7 @@ class BatchReport:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (part, error)
     errors: list[InputError] = field(default_factory=list)  # planning errors
     candidates: int | None = None  # reuse candidate pairs, when every part is done
+    quote_pairs: int | None = None  # reports of the same words, when every part is done
 
     @property
     def articles(self) -> int:
@@ -355,6 +358,7 @@ def run_parts(parts: list[Part], out: str | Path, *, scheduler: str | None = Non
                 progress(len(report.done), len(parts), r)
         if not report.failed:
             report.candidates = reuse_candidates(out, [p.id for p in parts])
+            report.quote_pairs = quote_pairs(out, [p.id for p in parts])
     finally:
         if own:
             cluster = c.cluster
@@ -425,6 +429,105 @@ def reuse_candidates(out: Path, part_ids: list[str]) -> int:
     return sum(pq.ParquetFile(f).metadata.num_rows for f in target.glob("*.parquet"))
 
 
+def _part_quotes(folder: str) -> Any:
+    """A part's quotes as (id, text), read from its quotes stage results."""
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(Path(folder) / "stage_results.parquet", columns=["article_id", "data"],
+                          filters=[("stage", "==", "quotes")])
+    rows = [(quote_id(aid, q["para"], q["start"]), q["text"].strip())
+            for aid, data in zip(table["article_id"].to_pylist(), table["data"].to_pylist(),
+                                 strict=True)
+            for q in json.loads(data).get("quotes", [])]
+    return pd.DataFrame(rows, columns=["id", "text"]) if rows else _quotes_meta()
+
+
+def _quotes_meta() -> Any:
+    import pandas as pd
+
+    return pd.DataFrame({"id": pd.Series(dtype=object), "text": pd.Series(dtype=object)})
+
+
+def _quote_counts(quotes: Any) -> Any:
+    import pandas as pd
+
+    counts = word_counts(quotes["text"])
+    return pd.DataFrame({"word": pd.Series(list(counts), dtype=object),
+                         "quotes": pd.Series(list(counts.values()), dtype="int64")})
+
+
+def _quote_key_rows(quotes: Any, counts: dict[str, int], frequent: int) -> Any:
+    import pandas as pd
+
+    rows = list(key_rows(zip(quotes["id"], quotes["text"], strict=True),
+                                    counts, frequent))
+    return pd.DataFrame(rows, columns=["key", "asks", "id", "text"]).astype(
+        {"asks": bool}) if rows else _key_meta()
+
+
+def _key_meta() -> Any:
+    import pandas as pd
+
+    return pd.DataFrame({"key": pd.Series(dtype=object), "asks": pd.Series(dtype=bool),
+                         "id": pd.Series(dtype=object), "text": pd.Series(dtype=object)})
+
+
+def _quote_pairs(rows: Any) -> Any:
+    import pandas as pd
+
+    pairs = pairs_in_keys(zip(rows["key"], rows["asks"], rows["id"], rows["text"],
+                                         strict=True))
+    return pd.DataFrame(pairs, columns=["a", "b", "forward", "backward"]).astype(
+        {"forward": bool, "backward": bool}) if pairs else _pairs_meta()
+
+
+def _pairs_meta() -> Any:
+    import pandas as pd
+
+    return pd.DataFrame({"a": pd.Series(dtype=object), "b": pd.Series(dtype=object),
+                         "forward": pd.Series(dtype=bool), "backward": pd.Series(dtype=bool)})
+
+
+def quote_pairs(out: Path, part_ids: list[str]) -> int:
+    """Reports of the same words as engine operations (see quotes.link.quote_keys):
+    quotes per word summed across parts (a groupby, a small table: it orders
+    each quote's words rarest first), each quote's word keys shuffled on the key,
+    same_words run on the pairs that meet at a key. `load` joins the pairs whose
+    quotes fall in one speaker block, which only the store knows. A pair met at
+    several keys may be written more than once."""
+    import dask.dataframe as dd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from dask.base import compute
+    from dask.delayed import delayed
+
+    folders = [str(out / PARTS / p) for p in part_ids]
+    how = "tasks" if len(folders) <= TASK_SHUFFLE_PARTS else None
+    quotes = dd.from_map(_part_quotes, folders, meta=_quotes_meta())  # type: ignore[no-untyped-call]
+    per_word = quotes.map_partitions(_quote_counts, meta=_counts_meta())
+    totals, n = compute(per_word.groupby("word")["quotes"].sum(),  # type: ignore[no-untyped-call]
+                        quotes["id"].count())
+    counts = delayed(dict(zip(totals.index, totals.to_numpy().tolist(), strict=True)))
+    keys = quotes.map_partitions(_quote_key_rows, counts, frequent_cutoff(int(n)),
+                                 meta=_key_meta())
+    pairs = keys.shuffle("key", shuffle_method=how).map_partitions(_quote_pairs,
+                                                                   meta=_pairs_meta())
+    target = out / CORPUS / "quote_pairs"
+    if target.exists():
+        shutil.rmtree(target)
+    pairs.to_parquet(str(target), write_index=False, schema=pa.schema([
+        ("a", pa.string()), ("b", pa.string()), ("forward", pa.bool_()),
+        ("backward", pa.bool_())]))
+    return sum(pq.ParquetFile(f).metadata.num_rows for f in target.glob("*.parquet"))
+
+
+def _counts_meta() -> Any:
+    import pandas as pd
+
+    return pd.DataFrame({"word": pd.Series(dtype=object), "quotes": pd.Series(dtype="int64")})
+
+
 def _write_manifest(out: Path, inputs: Sequence[str | Path], parts: list[Part],
                     report: BatchReport) -> None:
     done = {r.part for r in report.done}
@@ -434,6 +537,7 @@ def _write_manifest(out: Path, inputs: Sequence[str | Path], parts: list[Part],
         "failed": [{"part": p, "error": e} for p, e in report.failed],
         "errors": [{"source": e.source, "problem": e.problem} for e in report.errors],
         "reuse_candidates": report.candidates,
+        "quote_pairs": report.quote_pairs,
         "written": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     tmp = out / f".{MANIFEST}.tmp"
@@ -493,6 +597,12 @@ def load(out: str | Path, corpus: Any) -> LoadReport:
     if target.exists() and manifest.get("reuse_candidates") is not None:
         table = pq.read_table(target)
         cands = {c: table[c].to_numpy(zero_copy_only=False) for c in table.column_names}
+    pairs = None
+    target = out / CORPUS / "quote_pairs"
+    if target.exists() and manifest.get("quote_pairs") is not None:
+        table = pq.read_table(target)
+        pairs = list(zip(*(table[c].to_pylist() for c in ("a", "b", "forward", "backward")),
+                         strict=True))
     with store.transaction():
         fresh = next(iter(store.articles()), None) is None
         run_id = store.start_run([str(out)])
@@ -512,7 +622,8 @@ def load(out: str | Path, corpus: Any) -> LoadReport:
             # the batch's candidates cover exactly its own articles: into a store that held
             # others, or with parts missing or repeated, reuse bands the store itself
             whole = fresh and not report.missing and not report.unchanged
-            pipeline.link(store, reuse_candidates=cands if whole else None)
+            pipeline.link(store, reuse_candidates=cands if whole else None,
+                          quote_pairs=pairs if whole else None)
         store.finish_run(run_id, added=report.added, unchanged=report.unchanged,
                          errors=len(report.errors))
     return report

@@ -14,6 +14,7 @@ from storytrace import claims, clean, entities, events, nlp, quotes, reuse, stor
 from storytrace.entities.names import norm
 from storytrace.models import Article
 from storytrace.nlp import ParsedArticle
+from storytrace.quotes.link import relink_pairs
 
 # Per-article stages before the parse: pure functions Article -> Article.
 TEXT_STAGES: list[Callable[[Article], Article]] = [
@@ -96,14 +97,19 @@ def process(
             yield Processed(parsed.article, parsed.sentences(), results)
 
 
-def link(store: Any, *, reuse_candidates: Any = None) -> None:
+def link(store: Any, *, reuse_candidates: Any = None,
+         quote_pairs: Iterable[tuple[str, str, bool, bool]] | None = None) -> None:
     """Run the corpus stages over everything the store holds.
 
-    `reuse_candidates` are pairs a batch run found by its own shuffle (see
-    storytrace.batch); the reuse stage then verifies those instead of banding again.
+    `reuse_candidates` and `quote_pairs` are what a batch run found by its own
+    shuffles (see storytrace.batch): the reuse stage then verifies those
+    candidates instead of banding again, and quote origins join those reports
+    of the same words instead of comparing every pair of a speaker's quotes.
     """
     for stage in CORPUS_STAGES:
         if stage is reuse.relink and reuse_candidates is not None:
             reuse.relink(store, candidates=reuse_candidates)
+        elif stage is quotes.relink and quote_pairs is not None:
+            relink_pairs(store, quote_pairs)
         else:
             stage(store)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -19,6 +20,10 @@ from storytrace.quotes.find import ArticleQuotes, LocalQuote
 SAME_WORDS = 0.6
 SHORT_QUOTE_WORDS = 3  # "unbelievable": the same speaker saying it is enough
 FUZZY_SAME = 88  # rapidfuzz partial_ratio for reworded long quotes
+FUZZY_CHARS = 20  # ... of at least this many characters
+# Quotes of up to this many words match by a character substring ("disgrace" in
+# "disgraceful"), which no word key finds (see quote_keys).
+TINY_WORDS = 2
 VIA_CARRY_PARAGRAPHS = 12
 # A venue named in a sentence without quotes ("During an appearance on X, she
 # was asked ...") is the venue of quotes within this many paragraphs after it.
@@ -47,7 +52,11 @@ def same_words(a: str, b: str) -> bool:
     ...            "but it's also very rewarding as I saw myself getting better at it")
     True
     """
-    wa, wb = _words(a), _words(b)
+    return _same(_words(a), _words(b))
+
+
+def _same(wa: list[str], wb: list[str]) -> bool:
+    """same_words on the quotations' words (the engine's pairs reuse them)."""
     if not wa or not wb:
         return False
     short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
@@ -60,7 +69,7 @@ def same_words(a: str, b: str) -> bool:
         return True
     if len(content_s) >= 3 and shared >= SAME_WORDS:
         return fuzz.partial_ratio(" ".join(short), " ".join(long_)) >= FUZZY_SAME - 15
-    return len(" ".join(short)) >= 20 and fuzz.partial_ratio(
+    return len(" ".join(short)) >= FUZZY_CHARS and fuzz.partial_ratio(
         " ".join(short), " ".join(long_)) >= FUZZY_SAME
 
 
@@ -81,8 +90,18 @@ class _Union:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def link(arts: list[tuple[ArticleRef, ArticleQuotes]], store: Any) -> list[dict[str, Any]]:
-    """Rows for the store's quotes table, in publication order."""
+def quote_id(article_id: str, para: int, start: int) -> str:
+    """A quote's row id, which a batch worker can name without the store."""
+    return "q" + hashlib.sha1(f"{article_id}:{para}:{start}".encode()).hexdigest()[:10]
+
+
+def link(arts: list[tuple[ArticleRef, ArticleQuotes]], store: Any,
+         pairs: Iterable[tuple[str, str, bool, bool]] | None = None) -> list[dict[str, Any]]:
+    """Rows for the store's quotes table, in publication order.
+
+    `pairs`: the reports of the same words an engine found across the corpus
+    (`candidate_pairs`); origins then join only those instead of comparing every
+    pair of quotes of a speaker."""
     names = {e.id: e for e in store.entities()}
     local = store.entity_locals()
     rows: list[dict[str, Any]] = []
@@ -115,7 +134,7 @@ def link(arts: list[tuple[ArticleRef, ArticleQuotes]], store: Any) -> list[dict[
             if via is None and options:
                 via = max(options)[1]
             row = {
-                "id": "q" + hashlib.sha1(f"{a.id}:{q.para}:{q.start}".encode()).hexdigest()[:10],
+                "id": quote_id(a.id, q.para, q.start),
                 "article_id": a.id, "para_idx": q.para, "start": q.start, "end": q.end,
                 "text": q.text.strip(), "partial": int(q.partial),
                 "speaker": names[speaker_id].name if speaker_id else None,
@@ -128,7 +147,7 @@ def link(arts: list[tuple[ArticleRef, ArticleQuotes]], store: Any) -> list[dict[
                 row["_group"] = prev_row["_group"]
             last[key] = row
             rows.append(row)
-    _origins(rows)
+    _origins(rows, pairs)
     for r in rows:
         del r["_group"], r["_rank"], r["_explicit"]
     return rows
@@ -184,20 +203,48 @@ def _antecedent(para: int, start: int, gender: str | None,
     return best
 
 
-def _origins(rows: list[dict[str, Any]]) -> None:
-    """One origin per utterance, shared by every report of the same words."""
+def _block(row: dict[str, Any]) -> Any:
+    return row["speaker_id"] or ("anon", row["via"])
+
+
+def _origins(rows: list[dict[str, Any]],
+             pairs: Iterable[tuple[str, str, bool, bool]] | None = None) -> None:
+    """One origin per utterance, shared by every report of the same words.
+
+    Reports are compared within one speaker block (a canonical speaker, or the
+    anonymous ones of one venue), the earlier first as same_words is read. With
+    `pairs`, only those are joined, when both fall in one block; quotes of up to
+    TINY_WORDS words, which no word key finds, are still compared with their block."""
     uf = _Union()
     for r in rows:
         uf.find(r["_group"])
     blocks: dict[Any, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
-        blocks[r["speaker_id"] or ("anon", r["via"])].append(r)
-    for block in blocks.values():
-        for i, x in enumerate(block):
-            for y in block[i + 1:]:
-                if x["_group"] != y["_group"] and uf.find(x["_group"]) != uf.find(y["_group"]) \
-                        and same_words(x["text"], y["text"]):
-                    uf.union(x["_group"], y["_group"])
+        blocks[_block(r)].append(r)
+    if pairs is None:
+        for block in blocks.values():
+            for i, x in enumerate(block):
+                for y in block[i + 1:]:
+                    if x["_group"] != y["_group"] \
+                            and uf.find(x["_group"]) != uf.find(y["_group"]) \
+                            and same_words(x["text"], y["text"]):
+                        uf.union(x["_group"], y["_group"])
+    else:
+        at = {r["id"]: (i, r) for i, r in enumerate(rows)}
+        for a, b, forward, backward in pairs:
+            if a not in at or b not in at:
+                continue
+            (ia, ra), (ib, rb) = at[a], at[b]
+            if _block(ra) == _block(rb) and (forward if ia < ib else backward):
+                uf.union(ra["_group"], rb["_group"])
+        for block in blocks.values():
+            words = [_words(r["text"]) for r in block]
+            for i, wi in enumerate(words):
+                if len(wi) > TINY_WORDS:
+                    continue
+                for j, wj in enumerate(words):
+                    if i != j and (_same(wi, wj) if i < j else _same(wj, wi)):
+                        uf.union(block[i]["_group"], block[j]["_group"])
     first: dict[Any, dict[str, Any]] = {}
     members: dict[Any, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:  # rows are in publication order: the first report comes first
@@ -216,3 +263,136 @@ def _origins(rows: list[dict[str, Any]]) -> None:
             r["via"] = (r["via"] if r["_explicit"] else None) or via
             r["said"] = r["said"] or said
             r["occasion"] = r["occasion"] or occasion
+
+
+def relink_pairs(store: Any, pairs: Iterable[tuple[str, str, bool, bool]]) -> list[dict[str, Any]]:
+    """quotes.relink with origins from an engine's pairs (see `link`)."""
+    from storytrace.quotes import STAGE
+
+    arts = [(ref, ArticleQuotes.from_dict(data)) for ref, data in store.stage_results(STAGE)]
+    rows = link(arts, store, pairs)
+    store.replace_quotes(rows)
+    return rows
+
+
+# --- Origins by blocking keys, for an engine that sees no speaker block whole.
+#
+# Every quote gets "contains" keys (the stem of each distinct word) and "query"
+# keys (stems a pair must share when this quote is the shorter of two that
+# same_words accepts). A shuffle on the key brings each query next to every quote
+# holding its stem; same_words runs on those pairs only. What the keys promise,
+# branch by branch of same_words (the shorter quote, by words, asks):
+# - 1-2 words (TINY_WORDS), a substring of the other's words ("disgrace" in
+#   "disgraceful"): no key; origins compare these with their whole block.
+# - 3 words, a substring: its middle word is a whole word of the other. Exact.
+# - 4+ words sharing at least SAME_WORDS of the shorter's content words (the 0.8
+#   and fuzzy-checked 0.6 branches): prefix filtering; the shorter asks with its
+#   rarest content words, one more than a pair may leave unshared. Exact.
+# - the partial_ratio branch (20+ characters, few words shared): no word key can
+#   promise it (a one-letter change in every word keeps partial_ratio above 88),
+#   so the shorter asks with the rarer half of its distinct stems, less the
+#   corpus's most frequent (FUZZY_KEY_SHARE): a pair sharing half of them meets.
+#   Measured: the same pairs and origins as the block loop on the seeds, the
+#   sample and 2,000 generated articles (README); not a proof for this branch.
+
+# Keys are word stems, the first letters: reprints that respell ("colours" /
+# "colors", "labour" / "labor") still meet in the partial_ratio branch.
+STEM_CHARS = 4
+# Stems in more than this share of the corpus's quotes are not asked with in the
+# partial_ratio branch (the query blocks of "the" would hold every quote) ...
+FUZZY_KEY_SHARE = 0.01
+# ... unless the corpus is small: under this many quotes, none is left out.
+FUZZY_KEY_MIN = 100
+
+
+def _needed(n: int) -> int:
+    """Content words a pair must share for same_words's word branches (n >= 3)."""
+    return next(k for k in range(n + 1) if k / n >= SAME_WORDS)
+
+
+def quote_keys(words: list[str], counts: Mapping[str, int], frequent: int
+               ) -> tuple[list[str], list[str]]:
+    """(query, contains) keys of one quote's words: the words' stems (first
+    STEM_CHARS letters). `counts` (quotes per stem in the corpus) orders them
+    rarest first; stems in more than `frequent` quotes are not asked with in the
+    partial_ratio branch."""
+    contains = sorted({w[:STEM_CHARS] for w in words})
+
+    def rank(w: str) -> tuple[int, str]:
+        return counts.get(w[:STEM_CHARS], 0), w
+
+    if len(words) <= TINY_WORDS:
+        return [], contains
+    if len(words) <= SHORT_QUOTE_WORDS:
+        return [min(words[1:-1], key=rank)[:STEM_CHARS]], contains
+    query: set[str] = set()
+    distinct = set(words)
+    content = sorted(distinct - STOP, key=rank)
+    if len(content) >= 3:
+        # a pair sharing _needed(n) content words shares one of these words, so its stem
+        query.update(w[:STEM_CHARS] for w in content[:len(content) - _needed(len(content)) + 1])
+    if len(" ".join(words)) >= FUZZY_CHARS:
+        ranked = sorted({w[:STEM_CHARS] for w in distinct}, key=lambda k: (counts.get(k, 0), k))
+        query.update(k for k in ranked[:len(ranked) - (len(ranked) + 1) // 2 + 1]
+                     if counts.get(k, 0) <= frequent)
+    return sorted(query), contains
+
+
+def word_counts(texts: Iterable[str]) -> Counter[str]:
+    """Quotes per word stem (each quote's distinct stems once)."""
+    counts: Counter[str] = Counter()
+    for t in texts:
+        counts.update({w[:STEM_CHARS] for w in _words(t)})
+    return counts
+
+
+def frequent_cutoff(quotes: int) -> int:
+    return max(FUZZY_KEY_MIN, int(quotes * FUZZY_KEY_SHARE))
+
+
+def key_rows(quotes: Iterable[tuple[str, str]], counts: Mapping[str, int], frequent: int
+             ) -> Iterator[tuple[str, bool, str, str]]:
+    """(key, asks, quote id, text) per key of each (id, text): the rows to shuffle."""
+    for qid, text in quotes:
+        query, contains = quote_keys(_words(text), counts, frequent)
+        asks = set(query)
+        for k in contains:
+            yield k, k in asks, qid, text
+
+
+def pairs_in_keys(rows: Iterable[tuple[str, bool, str, str]]
+                  ) -> list[tuple[str, str, bool, bool]]:
+    """The pairs of quotes that meet at a key (one asks, the other holds it) and
+    that same_words accepts: (a, b, a-then-b, b-then-a) with a < b, since a block
+    compares the earlier report first and same_words reads quotes of equal length
+    in order."""
+    keys: dict[str, tuple[list[str], list[str]]] = {}
+    texts: dict[str, str] = {}
+    for key, asks, qid, text in rows:
+        texts[qid] = text
+        askers, holders = keys.setdefault(key, ([], []))
+        holders.append(qid)
+        if asks:
+            askers.append(qid)
+    seen: set[tuple[str, str]] = set()
+    for askers, holders in keys.values():
+        for x in askers:
+            for y in holders:
+                if x != y:
+                    seen.add((x, y) if x < y else (y, x))
+    words: dict[str, list[str]] = {}
+    out = []
+    for a, b in sorted(seen):
+        wa = words.get(a) or words.setdefault(a, _words(texts[a]))
+        wb = words.get(b) or words.setdefault(b, _words(texts[b]))
+        forward = _same(wa, wb)
+        backward = _same(wb, wa) if len(wa) == len(wb) else forward
+        if forward or backward:
+            out.append((a, b, forward, backward))
+    return out
+
+
+def candidate_pairs(quotes: list[tuple[str, str]]) -> list[tuple[str, str, bool, bool]]:
+    """The engine's pairs computed in one process (tests and measurements)."""
+    counts = word_counts(t for _, t in quotes)
+    return pairs_in_keys(key_rows(quotes, counts, frequent_cutoff(len(quotes))))

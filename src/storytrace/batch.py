@@ -473,11 +473,11 @@ def _key_meta() -> Any:
                          "id": pd.Series(dtype=object), "text": pd.Series(dtype=object)})
 
 
-def _quote_pairs(rows: Any) -> Any:
+def _quote_pairs(rows: Any, counts: dict[str, int], frequent: int) -> Any:
     import pandas as pd
 
-    pairs = pairs_in_keys(zip(rows["key"], rows["asks"], rows["id"], rows["text"],
-                                         strict=True))
+    pairs = pairs_in_keys(zip(rows["key"], rows["asks"], rows["id"], rows["text"], strict=True),
+                          counts, frequent)
     return pd.DataFrame(pairs, columns=["a", "b", "forward", "backward"]).astype(
         {"forward": bool, "backward": bool}) if pairs else _pairs_meta()
 
@@ -494,8 +494,8 @@ def quote_pairs(out: Path, part_ids: list[str]) -> int:
     quotes per word summed across parts (a groupby, a small table: it orders
     each quote's words rarest first), each quote's word keys shuffled on the key,
     same_words run on the pairs that meet at a key. `load` joins the pairs whose
-    quotes fall in one speaker block, which only the store knows. A pair met at
-    several keys may be written more than once."""
+    quotes fall in one speaker block, which only the store knows. Each pair is
+    checked and written once, at the first key it meets at."""
     import dask.dataframe as dd
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -509,10 +509,10 @@ def quote_pairs(out: Path, part_ids: list[str]) -> int:
     totals, n = compute(per_word.groupby("word")["quotes"].sum(),  # type: ignore[no-untyped-call]
                         quotes["id"].count())
     counts = delayed(dict(zip(totals.index, totals.to_numpy().tolist(), strict=True)))
-    keys = quotes.map_partitions(_quote_key_rows, counts, frequent_cutoff(int(n)),
-                                 meta=_key_meta())
-    pairs = keys.shuffle("key", shuffle_method=how).map_partitions(_quote_pairs,
-                                                                   meta=_pairs_meta())
+    frequent = frequent_cutoff(int(n))
+    keys = quotes.map_partitions(_quote_key_rows, counts, frequent, meta=_key_meta())
+    pairs = keys.shuffle("key", shuffle_method=how).map_partitions(
+        _quote_pairs, counts, frequent, meta=_pairs_meta())
     target = out / CORPUS / "quote_pairs"
     if target.exists():
         shutil.rmtree(target)

@@ -360,12 +360,14 @@ def key_rows(quotes: Iterable[tuple[str, str]], counts: Mapping[str, int], frequ
             yield k, k in asks, qid, text
 
 
-def pairs_in_keys(rows: Iterable[tuple[str, bool, str, str]]
-                  ) -> list[tuple[str, str, bool, bool]]:
+def pairs_in_keys(rows: Iterable[tuple[str, bool, str, str]], counts: Mapping[str, int],
+                  frequent: int) -> list[tuple[str, str, bool, bool]]:
     """The pairs of quotes that meet at a key (one asks, the other holds it) and
     that same_words accepts: (a, b, a-then-b, b-then-a) with a < b, since a block
     compares the earlier report first and same_words reads quotes of equal length
-    in order."""
+    in order. A pair is checked at the first key it meets at only (the keys are
+    worked out again from the texts), so one written by another partition is not
+    written here too."""
     keys: dict[str, tuple[list[str], list[str]]] = {}
     texts: dict[str, str] = {}
     for key, asks, qid, text in rows:
@@ -374,17 +376,28 @@ def pairs_in_keys(rows: Iterable[tuple[str, bool, str, str]]
         holders.append(qid)
         if asks:
             askers.append(qid)
+    words = {q: _words(t) for q, t in texts.items()}
+    own: dict[str, tuple[set[str], set[str]]] = {}
+
+    def keys_of(q: str) -> tuple[set[str], set[str]]:
+        if q not in own:
+            query, contains = quote_keys(words[q], counts, frequent)
+            own[q] = set(query), set(contains)
+        return own[q]
+
     seen: set[tuple[str, str]] = set()
-    for askers, holders in keys.values():
+    for key, (askers, holders) in keys.items():
         for x in askers:
             for y in holders:
-                if x != y:
-                    seen.add((x, y) if x < y else (y, x))
-    words: dict[str, list[str]] = {}
+                pair = (x, y) if x < y else (y, x)
+                if x == y or pair in seen:
+                    continue
+                (qx, cx), (qy, cy) = keys_of(x), keys_of(y)
+                if key == min((qx & cy) | (qy & cx)):
+                    seen.add(pair)
     out = []
     for a, b in sorted(seen):
-        wa = words.get(a) or words.setdefault(a, _words(texts[a]))
-        wb = words.get(b) or words.setdefault(b, _words(texts[b]))
+        wa, wb = words[a], words[b]
         forward = _same(wa, wb)
         backward = _same(wb, wa) if len(wa) == len(wb) else forward
         if forward or backward:
@@ -395,4 +408,5 @@ def pairs_in_keys(rows: Iterable[tuple[str, bool, str, str]]
 def candidate_pairs(quotes: list[tuple[str, str]]) -> list[tuple[str, str, bool, bool]]:
     """The engine's pairs computed in one process (tests and measurements)."""
     counts = word_counts(t for _, t in quotes)
-    return pairs_in_keys(key_rows(quotes, counts, frequent_cutoff(len(quotes))))
+    frequent = frequent_cutoff(len(quotes))
+    return pairs_in_keys(key_rows(quotes, counts, frequent), counts, frequent)

@@ -25,7 +25,10 @@ each annotator's labels, as CofeNet scores every sequence of the file.
 Our output as BIO tags, per quote of `st.store.stage_results("quotes")`:
 content = each quoted part with its marks (a merged split quote gives one
 content span per part, as PolNeAR's discontinuous Content becomes one BIO span
-per part), cue = `cue_span`, source = the speaker phrase (`speaker`); a token
+per part; a quotation whose opening mark ends the sequence before, where the data
+lost the line break, has that mark as a content span of its own there, as
+PolNeAR's content starts at the mark), cue = `cue_span`, source = the speaker
+phrase (`speaker`); a token
 takes the first role that claims it, in the order content, cue, source. A
 partial quote (quoted words inside the writer's sentence, 'said it was "a
 farce"') is content from its cue on, since PolNeAR's content is the attributed
@@ -400,6 +403,11 @@ def quote_claims(q: dict[str, Any], texts: dict[int, str], seq_of: list[int],
                  if q["start"] <= s and e <= q["end"]] or [(q["start"], q["end"])]
         for s, e in parts:
             claim("content", q["para"], *with_marks(text, s, e))
+        prev = texts.get(q["para"] - 1, "")
+        if parts[0][0] == 0 and prev.endswith("“"):
+            # Its opening mark ends the sequence before (the data lost the line break
+            # after it), and PolNeAR's content starts at the mark: a span of its own.
+            claim("content", q["para"] - 1, len(prev) - 1, len(prev))
     if q.get("cue_span"):
         claim("cue", *q["cue_span"])
     if q.get("speaker"):

@@ -195,3 +195,14 @@ def test_a_quotation_left_open_at_a_sequence_end_goes_on_in_the_next() -> None:
     art, _ = bc.build(doc)
     # the first sequence's last mark opens; the second's first mark closes, not opens
     assert [p.text for p in art.paragraphs] == ["He said: “", "Yes,” he said."]
+
+
+def test_an_opening_mark_left_in_the_sequence_before_is_content_there() -> None:
+    texts = {1: "He said: “", 2: "Yes, we can.” And more."}
+    offsets = [bc.detokenize(["He", "said", ":", "''"])[1],
+               bc.detokenize(["Yes", ",", "we", "can", ".", "''", "And", "more", "."],
+                             inside=True)[1]]
+    q = {"para": 2, "start": 0, "end": 12, "partial": False}
+    claims = bc.quote_claims(q, texts, [0, 0, 1], offsets)
+    assert claims[0] == [("content", 3, 4)]
+    assert claims[1] == [("content", 0, 6)]

@@ -35,6 +35,13 @@ FUNCTION_WORDS = frozenset((
 
 
 @functools.cache
+def reporting_lemmas() -> frozenset[str]:
+    """Verbs of speech and report: a clause of one of them after a statement is
+    more often a second statement ("… and warned that …") than its own words."""
+    return frozenset(data_lines("speech_verbs.txt")) | frozenset(data_lines("report_verbs.txt"))
+
+
+@functools.cache
 def model() -> dict[str, float] | None:
     """The trained weights (feature -> weight), or None when the file is absent."""
     if not resources.files("storytrace.data").joinpath(MODEL_FILE).is_file():
@@ -122,6 +129,14 @@ def _end_features(doc: Sequence[Any], lo: int, hi: int, e: int, kind: str, cue_i
     if len(between):
         f.append(f"{kind}|gap_verb={any(t.pos_ in ('VERB', 'AUX') for t in between)}")
         f.append(f"{kind}|gap_subj={any(t.dep_ in ('nsubj', 'nsubjpass') for t in between)}")
+        # The verb heading the words between: a clause of its own, a second report?
+        verb = next((t for t in between if t.pos_ in ("VERB", "AUX")
+                     and not (lo_ <= t.head.i < hi_)), None)
+        if verb is not None:
+            own = any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+            f.append(f"{kind}|gap_head={verb.dep_}|subj={own}")
+            if verb.lemma_.lower() in reporting_lemmas():
+                f.append(f"{kind}|gap_report|subj={own}")
         n = len(between)
         f.append(f"{kind}|gap=" + ("1-3" if n <= 3 else "4-10" if n <= 10 else "11+"))
         # Where the words between hang: on the statement, on its cue, or elsewhere.

@@ -366,3 +366,22 @@ def test_quarters_named_by_the_report_or_by_a_year(text: str, phrase: str, value
 def test_names_are_no_time_expressions() -> None:
     text = 'She told USA Today and ABC\'s "This Week" about it. Today, the ferry sails.'
     assert [t.text for t in tag(text, DCT)] == ["Today"]
+
+
+def test_a_later_quarter_told_in_the_past_is_last_years() -> None:
+    jan = D(1998, 1, 26)
+    assert one("Profits fell 18% in the fourth quarter, AT&T said.", "the fourth quarter",
+               jan).value == "1997-Q4"
+    assert one("Profits will rise in the fourth quarter.", "the fourth quarter",
+               jan).value == "1998-Q4"
+
+
+def test_since_then_is_no_time_expression() -> None:
+    text = "The bridge opened on April 2, 2019. Since then, 40 ferries have been sold."
+    assert [t.text for t in tag(text, DCT)] == ["April 2, 2019"]
+
+
+def test_a_participle_after_be_is_no_past_cue() -> None:
+    # "will be paid": the future cue decides, "paid" after "be" is no past tense
+    t = one("The dividend will be paid in January.", "January", D(1989, 6, 1))
+    assert t.value == "1990-01"

@@ -419,6 +419,10 @@ def h_quarter(m: re.Match[str], c: Context) -> Found | None:
     else:
         year, anchor = c.dct.year - (1 if m["ago"] else 0), "dct"
     months = 3 if unit == "quarter" else 6
+    if (anchor == "dct" and not (m["ago"] or m["ry"] or m["ry0"])
+            and dt.date(year, (n - 1) * months + 1, 1) > c.dct
+            and c.mode(m.start(), m.end()) == "past"):
+        year -= 1  # "profits fell in the fourth quarter", told in January: the one just ended
     f = _found(Point(dt.date(year, (n - 1) * months + 1, 1), unit), anchor=anchor)
     if m["hq"] and m.group(0).lower().startswith("the"):  # "the third-quarter profit"
         f.start = m.start("ord")

@@ -385,3 +385,15 @@ def test_a_participle_after_be_is_no_past_cue() -> None:
     # "will be paid": the future cue decides, "paid" after "be" is no past tense
     t = one("The dividend will be paid in January.", "January", D(1989, 6, 1))
     assert t.value == "1990-01"
+
+
+@pytest.mark.parametrize(("text", "phrase", "value"), [
+    ("The agency has given the family until 9 a.m. Tuesday to sign.", "9 a.m. Tuesday",
+     "2025-05-20T09:00"),
+    ("The loan is to be paid down by February, the bank said.", "February", "2026-02"),
+    ("Members had filed their reports by Wednesday.", "Wednesday", "2025-05-14"),
+    ("Until Thursday, they had not called him a suspect.", "Thursday", "2025-05-15"),
+])
+def test_a_deadline_is_ahead_unless_its_clause_is_past(text: str, phrase: str,
+                                                       value: str) -> None:
+    assert one(text, phrase).value == value

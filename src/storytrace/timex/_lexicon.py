@@ -63,6 +63,7 @@ class Lexicon:
     neutral: re.Pattern[str]
     lead_future: re.Pattern[str]  # right before an expression: "as soon as Tuesday"
     lead_past: re.Pattern[str]
+    lead_soft_future: re.Pattern[str]  # "until Tuesday": ahead unless the clause is past
 
     def key(self, word: str) -> str:
         return " ".join(word.lower().replace("’", "'").split())
@@ -85,7 +86,7 @@ def lexicon() -> Lexicon:
         u = Unit(code, prec, prec == "time")
         units[sing] = units[plur] = u
     cues: dict[str, list[str]] = {"future": [], "past": [], "neutral": [], "lead_future": [],
-                                  "lead_past": []}
+                                  "lead_past": [], "lead_soft_future": []}
     for kind, pat in _rows("cues.tsv", 2):
         cues[kind].append(pat)
 
@@ -115,4 +116,5 @@ def lexicon() -> Lexicon:
         trims={w: m for k, w, m in mods if k == "trim"},
         future=words("future"), past=words("past"), neutral=words("neutral"),
         lead_future=lead("lead_future"), lead_past=lead("lead_past"),
+        lead_soft_future=lead("lead_soft_future"),
     )

@@ -76,7 +76,18 @@ class Context:
         s, e = self._bounds(start)
         left = max((self.text.rfind(c, s, start) for c in _CLAUSE_MARKS), default=-1)
         rights = [j for j in (self.text.find(c, end, e) for c in _CLAUSE_MARKS) if j >= 0]
-        for lo, hi in ((max(left + 1, s), min(rights, default=e)), (s, e)):
+        clause = (max(left + 1, s), min(rights, default=e))
+        if self.lex.lead_soft_future.search(lead):
+            # a deadline is ahead unless its clause is past; a fronted one ("Until
+            # Thursday, they had not ...") takes the tense of the clause it leads
+            hi = clause[1]
+            if not self.text[end:hi].strip() and hi < e:
+                nxt = [j for j in (self.text.find(c, hi + 1, e) for c in _CLAUSE_MARKS)
+                       if j >= 0]
+                hi = min(nxt, default=e)
+            kind = self._nearest_cue(self.text[clause[0]:start], self.text[end:hi])
+            return "past" if kind == "past" else "future"
+        for lo, hi in (clause, (s, e)):
             kind = self._nearest_cue(self.text[lo:start], self.text[end:hi])
             if kind:
                 return kind

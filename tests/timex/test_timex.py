@@ -397,3 +397,10 @@ def test_a_participle_after_be_is_no_past_cue() -> None:
 def test_a_deadline_is_ahead_unless_its_clause_is_past(text: str, phrase: str,
                                                        value: str) -> None:
     assert one(text, phrase).value == value
+
+
+def test_a_weekday_without_tense_cues_is_the_nearer_one() -> None:
+    # DCT Saturday 17 May: Monday is 2 days ahead, 5 back; Thursday 2 back, 5 ahead
+    assert one("Leaders meet separately Monday with the envoy.", "Monday").value == "2025-05-19"
+    assert one("Leaders meet separately Thursday with the envoy.",
+               "Thursday").value == "2025-05-15"

@@ -635,7 +635,9 @@ def weekday_date(wd: int, rel: str, c: Context, start: int, end: int) -> tuple[d
         return ref + dt.timedelta(days=wd - ref.isoweekday()), "dct"
     if c.after(end, 2) in ("'s", "’s"):  # "Wednesday's ruling": all 21 of TimeBank and
         return ref - dt.timedelta(days=back), "dct"  # AQUAINT are past, whatever the tense
-    if not _REPORTED_BEFORE.search(c.before(start, 16)) and c.mode(start, end) == "future":
+    mode = c.mode(start, end)
+    if not _REPORTED_BEFORE.search(c.before(start, 16)) and (
+            mode == "future" or (mode == "nearest" and 0 < fwd < back)):
         return ref + dt.timedelta(days=fwd), "dct"
     return ref - dt.timedelta(days=back), "dct"
 

@@ -14,8 +14,8 @@ each sequence is a paragraph or a sentence of the article (the first is the
 headline; line breaks inside a paragraph are lost, and an attribution line
 such as "— Jane Doe" may open the next sequence), and each becomes one
 paragraph of an `Article`, its text rebuilt from the Penn
-Treebank tokens (`` and '' become “ and ”, ` and ' become ‘ and ’, -- becomes
-—, no space before closing punctuation and clitics; a '' that opens a quotation,
+Treebank tokens (`` and '' become “ and ”, ` and ' become ‘ and ’, ''' becomes
+’”, -- becomes —, no space before closing punctuation and clitics; a '' that opens a quotation,
 where the tokenizer misread a straight quote, becomes “, and so does a '' ending a
 sequence with no quotation open: the quotation goes on in the next sequence, whose
 first '' closes it). An article annotated by
@@ -202,7 +202,7 @@ def tag(n: int, claims: Iterable[tuple[str, int, int]]) -> list[str]:
 
 # --------------------------------------------------------------------------- data
 
-PTB = {"``": "“", "''": "”", "`": "‘", "'": "’", "--": "—", "-LRB-": "(", "-RRB-": ")",
+PTB = {"``": "“", "''": "”", "'''": "’”", "`": "‘", "'": "’", "--": "—", "-LRB-": "(", "-RRB-": ")",
        "-LSB-": "[", "-RSB-": "]", "-LCB-": "{", "-RCB-": "}"}
 NO_SPACE_BEFORE = {",", ".", ":", ";", "?", "!", "%", ")", "]", "}", "''", "'", "'''", "...",
                    "n't", "-RRB-", "-RSB-", "-RCB-"}
@@ -256,6 +256,8 @@ def _misread_openers(tokens: Sequence[str], inside: bool = False) -> tuple[set[i
     for i, tok in enumerate(tokens):
         if tok == "``":
             open_ = True
+        elif tok == "'''":  # a single and a double closing mark in one token
+            open_ = False
         elif tok == "''":
             if open_:
                 open_ = False

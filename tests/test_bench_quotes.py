@@ -206,3 +206,9 @@ def test_an_opening_mark_left_in_the_sequence_before_is_content_there() -> None:
     claims = bc.quote_claims(q, texts, [0, 0, 1], offsets)
     assert claims[0] == [("content", 3, 4)]
     assert claims[1] == [("content", 0, 6)]
+
+
+def test_a_single_and_a_double_closing_mark_in_one_token_close_the_quotation() -> None:
+    text, _ = bc.detokenize(["``", "It", "is", "`", "fine", "'''", "he", "said", "."])
+    assert text == "“It is ‘fine’” he said."
+    assert bc._misread_openers(["``", "a", "'''", "b", "."])[1] is False

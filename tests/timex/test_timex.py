@@ -404,3 +404,11 @@ def test_a_weekday_without_tense_cues_is_the_nearer_one() -> None:
     assert one("Leaders meet separately Monday with the envoy.", "Monday").value == "2025-05-19"
     assert one("Leaders meet separately Thursday with the envoy.",
                "Thursday").value == "2025-05-15"
+
+
+def test_a_year_earlier_than_nine_months_is_a_year() -> None:
+    text = ("Third-quarter profit rose 5%. For the nine months, Acme earned $2 billion, "
+            "up from $1.7 billion a year earlier.")
+    assert one(text, "a year earlier", D(1989, 10, 26)).value == "1988"
+    text = "Third-quarter profit rose to $5 million from $4 million a year earlier."
+    assert one(text, "a year earlier", D(1989, 10, 26)).value == "1988-Q3"

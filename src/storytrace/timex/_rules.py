@@ -510,6 +510,10 @@ def h_rel_unit(m: re.Match[str], c: Context) -> Found | None:
 _CLAUSE_END = re.compile(r"\s*(?:[,.;:)!?\"”']|$)")
 
 
+# a report's period of several months in the sentence: "a year earlier" is then a year
+_MONTHS_FRAME = re.compile(r"\b(?:nine|six|\d+)[\s-]months?\b", re.I)
+
+
 def h_offset(m: re.Match[str], c: Context) -> Found | None:
     """'two weeks ago' (DCT), 'Two weeks earlier', 'a couple of days later' (the text)."""
     direction = " ".join(m["dir"].lower().split())
@@ -547,7 +551,9 @@ def h_offset(m: re.Match[str], c: Context) -> Found | None:
     framed = c.quarter_before(m.start())
     if (framed is not None and whole == 1 and sign < 0 and unit.precision == "year"
             and not m["ap"]):  # "profit rose to $5 million from $4 million a year ago"
-        return _found(Point(shift(framed.day, -1, "year"), "quarter"), anchor="text")
+        # "for the nine months, ... a year earlier": the year before, not a quarter
+        prec = "year" if _MONTHS_FRAME.search(c.sentence(m.start(), m.end())) else "quarter"
+        return _found(Point(shift(framed.day, -1, "year"), prec), anchor="text")
     p = Point(shift(base.day, sign * whole * (2 if unit.code == "2W" else 1), step_unit),
               coarser(prec, "day"))
     return _found(p, mod=_approx(m), anchor=anchor)

@@ -412,3 +412,18 @@ def test_a_year_earlier_than_nine_months_is_a_year() -> None:
     assert one(text, "a year earlier", D(1989, 10, 26)).value == "1988"
     text = "Third-quarter profit rose to $5 million from $4 million a year earlier."
     assert one(text, "a year earlier", D(1989, 10, 26)).value == "1988-Q3"
+
+
+@pytest.mark.parametrize(("text", "phrase", "typ", "value"), [
+    ("For the year, pet food volume was flat.", "the year", "DATE", "1989"),
+    ("Sales for the full year were $6.6 billion.", "the full year", "DATE", "1989"),
+    ("Revenue was $76 million for the year ended March 31.", "the year", "DURATION", "P1Y"),
+])
+def test_the_year_of_a_report(text: str, phrase: str, typ: str, value: str) -> None:
+    t = one(text, phrase, D(1989, 11, 2))
+    assert (t.type, t.value) == (typ, value)
+
+
+def test_the_year_ago_results_are_no_year() -> None:
+    found = tag("The year-ago results were restated.", D(1989, 11, 2))
+    assert [t.text for t in found] == ["year-ago"]

@@ -427,3 +427,13 @@ def test_the_year_of_a_report(text: str, phrase: str, typ: str, value: str) -> N
 def test_the_year_ago_results_are_no_year() -> None:
     found = tag("The year-ago results were restated.", D(1989, 11, 2))
     assert [t.text for t in found] == ["year-ago"]
+
+
+def test_the_latest_period_is_the_reported_quarter() -> None:
+    dct = D(1989, 11, 1)
+    text = ("Third-quarter net rose 5%. The latest period had profit of $4 million. "
+            "In the 1988 period, it earned $3 million.")
+    assert one(text, "The latest period", dct).value == "1989-Q3"
+    assert one(text, "the 1988 period", dct).value == "1988-Q3"
+    text = "In the first nine months, net was $306 million, against a loss in the 1988 period."
+    assert one(text, "the 1988 period", dct).value == "1988"

@@ -466,6 +466,21 @@ def h_year_ago(m: re.Match[str], c: Context) -> Found | None:
     return _found(Point(shift(c.dct, -1, "year"), "year"))
 
 
+def h_period(m: re.Match[str], c: Context) -> Found | None:
+    """'the latest period', 'the 1988 period' of an earnings report: its quarter (of that
+    year), a year when the sentence is about several months ('the first nine months')."""
+    framed = c.quarter_before(m.start())
+    year = int(m["y"]) if m["y"] else None
+    if _MONTHS_FRAME.search(c.sentence(m.start(), m.end())):
+        return _found(Point(dt.date(year, 1, 1), "year"), anchor="none") if year else None
+    if framed is None:
+        if year:
+            return _found(Point(dt.date(year, 1, 1), "year"), anchor="none")
+        return _found(Point(shift(Point(c.dct, "quarter").day, -1, "quarter"), "quarter"))
+    d = framed.day if year is None else framed.day.replace(year=year)
+    return _found(Point(d, "quarter"), anchor="text")
+
+
 _REL_ALIAS = {"this past": "last", "this coming": "coming", "earlier": "", "later": "",
               "early": "", "late": ""}
 _REL_STEP = {"last": -1, "past": -1, "previous": -1, "this": 0, "current": 0, "next": 1,
@@ -933,6 +948,8 @@ RULES: list[tuple[str, str, Handler]] = [
     ("quarter_rel", r"(?<![\w])(?P<the>the\s+)?(?:(?P<rel>latest|last|current|previous|past|"
                     r"year-earlier|year-ago|this|next|coming|same|comparable|comparable\s+year-ago|"
                     r"comparable\s+year-earlier)\s+)?quarter(?![\w-])", h_quarter_rel),
+    ("period", rf"(?<![\w])the\s+(?:latest|most\s+recent|(?P<y>{YEAR}))\s+period(?![\w-])",
+     h_period),
     ("year_ago", r"(?<![\w-])(?:the\s+(?:comparable\s+|corresponding\s+)?)?"
                  r"(?:year-ago|year-earlier)"
                  r"\s+(?:(?:first|second|third|fourth)\s+)?(?P<u>quarter|period)(?![\w-])"
@@ -995,7 +1012,7 @@ CORES: dict[str, list[str]] = {
     "rel_unit": ["week", "month", "year", "decade", "century"],
     "offset": ["ago", "earlier", "later", "before", "after", "now", "hence", "back", "prior"],
     "duration": list(L.units), "set_every": ["every", "each", "once", "twice", "times"],
-    "year_ago": ["year-ago", "year-earlier"],
+    "year_ago": ["year-ago", "year-earlier"], "period": ["period"],
     "decade": ["0s", "0's", "0’s", "ties"],
     "set_weekday": ["every", "each"] + [w + "s" for w in L.weekdays],
     "clock": ["a.m", "p.m", "am", "pm", "morning", "afternoon", "evening"],

@@ -437,3 +437,8 @@ def test_the_latest_period_is_the_reported_quarter() -> None:
     assert one(text, "the 1988 period", dct).value == "1988-Q3"
     text = "In the first nine months, net was $306 million, against a loss in the 1988 period."
     assert one(text, "the 1988 period", dct).value == "1988"
+
+
+def test_into_the_summer_is_a_season() -> None:
+    t = one("Demand stayed weak well into the summer.", "the summer", D(1989, 10, 26))
+    assert t.value == "1989-SU"

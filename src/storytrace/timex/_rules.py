@@ -291,7 +291,7 @@ def h_numeric(m: re.Match[str], c: Context) -> Found | None:
 
 
 _WEAK_MONTHS = {"may", "march"}  # also common words: need a cue
-_MONTH_CUE = re.compile(r"(?:\b(?:in|since|until|till|by|from|through|of|during|before|after|"
+_MONTH_CUE = re.compile(r"(?:\b(?:in|into|since|until|till|by|from|through|of|during|before|after|"
                         r"between|and|to|or|early|late|mid|last|next|this|each|every|the)[\s-]+"
                         r"|,\s*)$")
 
@@ -369,7 +369,7 @@ def h_century(m: re.Match[str], c: Context) -> Found | None:
                   anchor="none")
 
 
-_SEASON_CUE = re.compile(r"\b(?:in|during|this|last|next|over|since|until|by|through|"
+_SEASON_CUE = re.compile(r"\b(?:in|into|throughout|during|this|last|next|over|since|until|by|through|"
                          r"early|late|mid|the)\s+$")
 
 

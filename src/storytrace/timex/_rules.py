@@ -369,8 +369,8 @@ def h_century(m: re.Match[str], c: Context) -> Found | None:
                   anchor="none")
 
 
-_SEASON_CUE = re.compile(r"\b(?:in|into|throughout|during|this|last|next|over|since|until|by|through|"
-                         r"early|late|mid|the)\s+$")
+_SEASON_CUE = re.compile(r"\b(?:in|into|throughout|during|this|last|next|over|since|until|by|"
+                         r"through|early|late|mid|the)\s+$")
 
 
 def _occurrence(rel: str, starts: list[tuple[dt.date, dt.date]], dct: dt.date,

@@ -126,3 +126,27 @@ def test_cue_runs_on_to_its_content(found: Any) -> None:
 def test_leading_conjunction_is_not_content(found: Any) -> None:
     aq, _ = found
     assert all(not r.text.startswith(("and ", "but ")) for r in aq.reports)
+
+
+def _found(paras: list[str]) -> tuple[ArticleQuotes, dict[int, str]]:
+    art = Article.build(source="more.txt", published=dt.date(2025, 9, 1),
+                        paragraphs=[(2 * i + 1, t) for i, t in enumerate(paras)])
+    parsed = next(iter(st_nlp.parse([clean.clean(art)])))
+    return find(parsed, entities.extract(parsed)), {p.index: p.text for p in
+                                                    parsed.article.paragraphs}
+
+
+def test_name_set_off_before_a_description_is_the_speaker(nlp: Any) -> None:
+    aq, _ = _found(["In a 2021 interview with the Greyholm Island Courier, Marchetti, then a "
+                    "candidate, said: \u201cThe ferry will never be for sale.\u201d"])
+    assert _speaker(_one(aq.quotes, "never be for sale")) == "Marchetti"
+
+
+def test_a_name_that_is_part_of_a_longer_one_is_no_venue(nlp: Any) -> None:
+    aq, _ = _found(["Officials held talks about selling the Greyholm ferry line.",
+                    "They discussed the landing at Lantern Cove on Greyholm Island.",
+                    "\u201cWe brought lawyers,\u201d a source said.",
+                    "In a 2021 interview with the Greyholm Island Courier, the mayor said "
+                    "it was fine."])
+    # "Greyholm" is read as the Courier's short name; "on Greyholm Island" names no venue
+    assert [v[0] for v in aq.venues] == [3]

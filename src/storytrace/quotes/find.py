@@ -657,6 +657,14 @@ def _subject(cue: Any, outside: list[Any]) -> Any:
         subj = [t for t in outside if cue.i - 4 <= t.i < cue.i
                 and t.pos_ in ("NOUN", "PROPN", "PRON") and t.ent_type_ not in NOT_SPEAKER_ENTS
                 and t.dep_ not in ("pobj", "npadvmod")][-1:]
+        if subj and subj[0].dep_ == "appos" and subj[0].ent_type_ != "PERSON":
+            # "Marchetti, then a candidate, said" parsed as appositions of a noun
+            # before them: the name set off just before the description spoke.
+            k = subj[0].left_edge.i - 1
+            name = cue.doc[k - 1] if k > 0 and cue.doc[k].text == "," else None
+            if name is not None and name.ent_type_ == "PERSON" and name.dep_ == "appos" \
+                    and any(t.i == name.i for t in outside):
+                subj = [name]
     if not subj and outside:  # an inversion the parse missed: 'Said Ellis: "…"'
         allowed = {t.i for t in outside}
         run = list(itertools.takewhile(
@@ -748,6 +756,10 @@ def _venue(d: _Doc, outside: list[Any], venues: list[tuple[int, int, LocalEntity
     for s, e, ent, _ in venues:
         if not (lo <= s < hi):
             continue
+        span = d.doc.char_span(s, e, alignment_mode="expand")
+        if span is not None and len(span) and span[-1].dep_ == "compound" \
+                and span[-1].head.i >= span.end and span[-1].head.pos_ == "PROPN":
+            continue  # part of a longer name: "on Greyholm Island" is no venue
         before = d.text[max(0, s - 40):s]
         after = d.text[e:e + 16].lower()
         if ent.type == "PLATFORM" and re.match(r"\s*(video|post|story|live|clip|reel|account)",

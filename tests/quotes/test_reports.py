@@ -116,3 +116,16 @@ def test_reports_round_trip_through_the_stage_result(found: Any) -> None:
     again = ArticleQuotes.from_dict(aq.to_dict())
     assert again.reports == aq.reports and again.quotes == aq.quotes
     assert ArticleQuotes.from_dict({"quotes": [], "venues": []}).reports == []
+
+
+def test_a_headline_label_starting_with_an_article_names_no_speaker() -> None:
+    from types import SimpleNamespace
+
+    from storytrace.quotes.report import headline
+
+    def para(text: str) -> SimpleNamespace:
+        return SimpleNamespace(index=0, kind="headline", text=text)
+
+    assert headline([para("The Latest: Ferry fares will rise in June")]) == []
+    (q,) = headline([para("Brekke: Ferry fares will rise in June")])
+    assert q.text == "Ferry fares will rise in June" and q.speaker is not None

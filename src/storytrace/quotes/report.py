@@ -55,6 +55,8 @@ HEADLINE_MAX_WORDS = 25
 HEADLINE_SPEAKER_WORDS = 4
 HEADLINE_SPEAKER = re.compile(
     r"(?P<who>[A-Z][\w.'’-]*(?: [\w.'’-]+){0,6}?)\s?(?P<colon>:)\s+(?P<what>\S.*\S)\s*$")
+# A name before a headline's colon does not start with an article ("The Latest: …").
+ARTICLES = frozenset(("the", "a", "an"))
 # Connectives opening a clause that PolNeAR leaves out of its content.
 LEADING_WORDS = frozenset(("and", "but", "or", "however", "so", "yet", "while"))
 QUOTE_MARKS = "\"“”"
@@ -193,8 +195,8 @@ def headline(paragraphs: Any) -> list[LocalQuote]:
         s = k + len(" from ") if k >= 0 else s  # "A lesson from Loretta Lynch:"
         words = p.text[s:e].split()
         if len(words) > HEADLINE_SPEAKER_WORDS or p.text[s:e].isupper() or not all(
-                w[:1].isupper() for w in words):
-            continue  # "A Plan to Fight Climate Change: Buy Mines", "UPDATE: …"
+                w[:1].isupper() for w in words) or words[0].lower() in ARTICLES:
+            continue  # "A Plan to Fight Climate Change: Buy Mines", "UPDATE: …", "The Latest: …"
         c0, c1 = m.span("what")
         if p.text[c1 - 1] == ".":
             c1 -= 1

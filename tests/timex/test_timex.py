@@ -442,3 +442,8 @@ def test_the_latest_period_is_the_reported_quarter() -> None:
 def test_into_the_summer_is_a_season() -> None:
     t = one("Demand stayed weak well into the summer.", "the summer", D(1989, 10, 26))
     assert t.value == "1989-SU"
+
+
+def test_a_year_earlier_than_a_month_is_a_year() -> None:
+    text = "Wages rose 0.3% in January, 3.8 percent higher than a year earlier."
+    assert one(text, "a year earlier", D(1998, 2, 6)).value == "1997"

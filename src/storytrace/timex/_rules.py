@@ -549,7 +549,9 @@ def h_offset(m: re.Match[str], c: Context) -> Found | None:
             return Found("DATE", "XXXX-XX-XX", _approx(m), "none")
         base = found
     from_dct = direction in ("ago", "back", "from now", "hence")
-    prec = unit.precision if from_dct else base.precision
+    # "a year earlier" than a day or a month is a year (TimeBank); "two weeks earlier" a day
+    coarse = from_dct or unit.precision in ("year", "decade")
+    prec = unit.precision if coarse else base.precision
     if unit.precision == "decade" and from_dct:
         prec = "year"
     step_unit = unit.precision if unit.precision != "season" else "quarter"

@@ -106,8 +106,8 @@ def test_reuse_candidates_are_the_same_by_either_shuffle(tmp_path: Path, dask_cl
     assert table() == by_tasks
 
 
-def test_the_quote_shuffle_finds_the_pairs_the_block_loop_finds(tmp_path: Path,
-                                                                dask_client: Any) -> None:
+def test_the_quote_shuffle_finds_the_pairs_the_block_loop_finds(
+        tmp_path: Path, dask_client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """Reprinted, trimmed and re-punctuated quotes spread over three parts: the
     engine's pairs are every pair same_words accepts (a tiny quote's aside)."""
     import pyarrow as pa
@@ -136,6 +136,10 @@ def test_the_quote_shuffle_finds_the_pairs_the_block_loop_finds(tmp_path: Path,
     expected = _accepted(named)
     assert len(expected) >= 5 and found >= expected and len(found) == len(table)  # once each
     assert all(r["forward"] or r["backward"] for r in table)
+    # keys that would meet too often: no pairs, load compares each speaker's quotes
+    monkeypatch.setattr(batch, "MEETINGS_PER_QUOTE", 1)
+    assert batch.quote_pairs(tmp_path, ids) is None
+    assert not (tmp_path / batch.CORPUS / "quote_pairs").exists()
 
 
 def test_rerun_skips_done_parts_and_failed_parts_are_reported(tmp_path: Path,

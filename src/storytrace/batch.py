@@ -490,10 +490,12 @@ def _pairs_meta() -> Any:
 
 
 # Quote keys meet (one asks, one holds) at most this many times per quote, or the
-# engine leaves origins to load's speaker blocks (see quote_pairs). Measured:
-# 25 per quote on the seeds, 20 on the sample, 4,000 on generated articles, whose
-# quotes are drawn from a few templates (385 word stems across 17,237 quotes).
-MEETINGS_PER_QUOTE = 500
+# engine leaves origins to load's speaker blocks (see quote_pairs). A meeting
+# costs about 10 us of a worker's CPU, so 1 ms per quote, a few per cent of the
+# per-article stages (about 9 quotes an article). Measured: 25 per quote on the
+# seeds, 20 on the sample, 430 on 1,000 quotes of generated articles and 4,000 on
+# 17,237 (their quotes come from a few templates: 385 word stems in all).
+MEETINGS_PER_QUOTE = 100
 
 
 def quote_pairs(out: Path, part_ids: list[str]) -> int | None:

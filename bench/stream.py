@@ -236,7 +236,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "constants": {"THRESHOLD": stories.THRESHOLD, "ENTITY_WEIGHT": stories.ENTITY_WEIGHT,
                           "GRACE_DAYS": stories.GRACE_DAYS, "FADE_DAYS": stories.FADE_DAYS,
                           "CENTROID_TERMS": stories.CENTROID_TERMS,
-                          "SIZE_EXPONENT": stories.SIZE_EXPONENT},
+                          "SIZE_EXPONENT": stories.SIZE_EXPONENT,
+                          **{name: getattr(stories, name) for name in dir(stories)
+                             if name.startswith("SPLIT_")}},
             "words": sum(sum(d.words.values()) for d in docs),
             "parse_seconds": round(parse_s, 3),
             "group_seconds": round(group_s, 3),

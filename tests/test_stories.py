@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import random
 from collections import Counter
 
 import pytest
@@ -42,3 +44,56 @@ def test_by_topic_flags_a_merged_topic_and_splits_odd_from_even() -> None:
     assert r["even_topics"] == 1.0
     # odd topics: a, b merged across events (P 1/2 each), e, f right
     assert r["odd_topics"] == pytest.approx(round(2 * 0.75 / 1.75, 4))
+
+
+# Two earthquakes of one week, told in the same words but in different places
+# (own texts, not from any dataset): the centroid alone takes them for one story.
+_QUAKE = ["earthquake", "magnitude", "tremor", "rescuers", "collapsed", "buildings",
+          "killed", "aftershock", "injured", "epicentre", "survivors", "rubble"]
+_PLACES = {"north": (["lakeside", "ferry", "harbour", "fishing", "villages"],
+                     ["valmora", "port hesk", "governor tain"]),
+           "south": (["mountain", "passes", "mining", "dam", "terraces"],
+                     ["ostrava ridge", "kelmin", "mayor duvo"])}
+
+
+def _quake_docs() -> list[StoryDoc]:
+    rng = random.Random(3)
+    docs = []
+    for k in range(8):
+        for region, (words, names) in _PLACES.items():
+            said = Counter(rng.sample(_QUAKE, 10)) + Counter(rng.sample(words, 1))
+            docs.append(StoryDoc(f"{region}{k}", None, said, Counter(rng.sample(names, 2))))
+    return docs
+
+
+def test_two_quakes_of_one_kind_are_split(monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = _quake_docs()
+    got = stories.group(docs)
+    north = {got[f"north{k}"] for k in range(8)}
+    south = {got[f"south{k}"] for k in range(8)}
+    assert len(north) == 1 and len(south) == 1 and north != south
+    monkeypatch.setattr(stories, "SPLIT_NCUT", 0.0)  # no split: the centroid keeps them as one
+    assert len(set(stories.group(docs).values())) == 1
+
+
+def test_a_long_story_stays_one() -> None:
+    # a ferry sale told over two months from one angle after another, each article
+    # naming the city and one of ten others: no part of it is an event of its own
+    core = ["ferry", "line", "sale", "island", "council", "bidder", "harbour", "crossing",
+            "vessel", "operator", "passengers", "route", "deal", "buyer", "city", "service",
+            "boats", "crews", "terminal", "owners"]
+    angles = [f"angle{j}" for j in range(40)]
+    others = ["ferrylink", "seaway", "norline", "mayor ansel", "port board", "island trust",
+              "ferry union", "ostby", "kellan", "transport office"]
+    rng = random.Random(5)
+    docs = []
+    for k in range(60):
+        said = Counter(rng.sample(core, 10)) + Counter(rng.sample(angles, 5))
+        names = Counter({"harbour city": 1, rng.choice(others): 1})
+        docs.append(StoryDoc(f"a{k}", dt.date(2025, 3, 1) + dt.timedelta(days=k), said, names))
+    assert len(set(stories.group(docs).values())) == 1
+
+
+def test_a_split_story_is_renumbered_in_order_of_first_article() -> None:
+    got = stories.group(_quake_docs())
+    assert got["north0"] == 0 and got["south0"] == 1

@@ -134,29 +134,60 @@ def test_top_dates_of_a_story(corpus: storytrace.Corpus) -> None:
 
 
 def _brute_merge(items: list) -> list:
-    """The merge as first written: every mention of every active group compared."""
-    from storytrace.events import CONFLICT_DAYS, _rank, _same
+    """The merge with every group whose dates still meet asked, no index."""
+    from storytrace.events import _absorb, _Group, _rank
 
     items = sorted(items, key=lambda i: (i.lo, _rank(i.m), i.published or dt.date.min, i.source))
     groups: list = []
-    active: list = []
     for it in items:
-        active = [(gi, hi) for gi, hi in active if hi >= it.lo - dt.timedelta(CONFLICT_DAYS)]
         best = None
-        for gi, _ in reversed(active):
-            verdicts = [_same(o, it) for o, _ in groups[gi]]
-            if "same" in verdicts:
-                best = (gi, False)
-                break
-            if "conflict" in verdicts and best is None:
-                best = (gi, True)
+        for gi, g in enumerate(groups):
+            if g.hi >= it.lo and g.lo <= it.hi and g.votes(it):
+                best = gi
         if best is None:
-            groups.append([(it, False)])
-            active.append((len(groups) - 1, it.hi))
+            groups.append(_Group(it))
         else:
-            groups[best[0]].append((it, best[1]))
-            active = [(gi, max(hi, it.hi) if gi == best[0] else hi) for gi, hi in active]
-    return groups
+            groups[best].add(it)
+    _absorb(groups)
+    return [g.members for g in groups if not g.absorbed]
+
+
+def _item(k: int, day: str, text: str, words: list[str], people: tuple[str, ...] = ()
+          ) -> object:
+    from storytrace.events import Mention, _Item
+
+    d = dt.date.fromisoformat(day)
+    m = Mention(0, 0, 1, 0, len(text), text, day, day, "day", day, day, "doc", "say",
+                "happening", words=words)
+    return _Item(m, f"a{k}", f"s{k}.txt", d, 1, list(people), [], d, d)
+
+
+def test_a_chain_of_links_is_not_one_event() -> None:
+    from storytrace.events import merge
+
+    # A~B (ferry strike) and B~C (budget vote) share words; A and C share none.
+    a = _item(1, "2025-03-05", "Ferry crews went on strike on March 5.",
+              ["ferry", "crew", "strike"])
+    b = _item(2, "2025-03-05", "On March 5 ferry crews struck as the council voted the budget.",
+              ["ferry", "crew", "strike", "council", "vote", "budget"])
+    c = _item(3, "2025-03-05", "The council voted the budget on March 5.",
+              ["council", "vote", "budget"])
+    groups = merge([a, b, c])
+    assert len(groups) == 2
+    assert not any({i.article for i, _ in g} >= {"a1", "a3"} for g in groups)
+
+
+def test_days_of_a_running_story_stay_apart_and_a_misdated_report_joins() -> None:
+    from storytrace.events import merge
+
+    words = ["ferry", "crew", "strike", "harbour"]
+    story = [_item(k, f"2025-03-0{1 + k // 3}", "Ferry crews struck at the harbour.", words,
+                   ("rosa",)) for k in range(9)]  # three reports on each of three days
+    off = _item(20, "2025-03-04", "Ferry crews struck at the harbour.", words, ("rosa",))
+    groups = merge([*story, off])
+    days = [{i.lo for i, flag in g if not flag} for g in groups]
+    assert len(groups) == 3 and all(len(d) == 1 for d in days)
+    assert [flag for g in groups for i, flag in g if i.article == "a20"] == [True]
 
 
 def test_merge_skips_only_comparisons_that_cannot_match() -> None:
@@ -186,3 +217,7 @@ def test_merge_skips_only_comparisons_that_cannot_match() -> None:
     got = merge(items)
     assert key(got) == key(_brute_merge(items))
     assert 5 < len(got) < 290  # some mentions merged, not all into one
+    # no group holds two days that no member's dates join
+    for g in got:
+        same = [i for i, flag in g if not flag]
+        assert max(i.lo for i in same) <= min(i.hi for i in same)

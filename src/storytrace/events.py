@@ -15,7 +15,7 @@ import datetime as dt
 import functools
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -396,90 +396,109 @@ def _same(x: _Item, y: _Item) -> str | None:
     return None
 
 
+# A group's core: its first members, the ones a newcomer must mostly agree with. Enough to
+# outvote one off-topic member, few enough that a group of thousands costs what one of five does.
+CORE_SIZE = 5
+# A group with dates a few days off joins another as its conflicting reports only when it is at
+# most this share of the other's size: one misdated report among five is a conflict, two
+# days' coverage of a running story are two events.
+CONFLICT_SHARE = 0.5
+
+
 class _Group:
-    """A group being merged: its mentions, and those that may still match a later one,
-    indexed by what a match needs to share (a word, a person or the article)."""
+    """A group being merged: its members, the dates every 'same' member holds (`lo`..`hi`),
+    and its core (the first CORE_SIZE members)."""
 
     def __init__(self, it: _Item) -> None:
-        self.members: list[tuple[_Item, bool]] = []
-        self.live: list[_Item] = []
-        self.oldest = it.hi  # the earliest last day among the live mentions
-        self.index: dict[str, list[_Item]] = {}
-        self.indexed = 0  # mentions in the index, the ones it no longer needs included
-        self.add(it, False)
+        self.members: list[tuple[_Item, bool]] = [(it, False)]
+        self.core = [it]
+        self.lo, self.hi = it.lo, it.hi
+        self.keys = set(it.keys)
+        self.absorbed = False
 
-    def add(self, it: _Item, conflict: bool) -> None:
-        self.members.append((it, conflict))
-        self.live.append(it)
-        self.oldest = min(self.oldest, it.hi)
-        self.indexed += 1
-        for k in it.keys:
-            self.index.setdefault(k, []).append(it)
+    def votes(self, it: _Item) -> bool:
+        """True when the newcomer is 'same' as most of the core (more than half): a report
+        that matches one member only (A~B, B~C, A and C alike in nothing) starts its own."""
+        agree = sum(_same(o, it) == "same" for o in self.core)
+        return 2 * agree > len(self.core)
 
-    def prune(self, cut: dt.date) -> None:
-        """Forget the mentions that ended before `cut`; the index is rebuilt once they are
-        half of it (until then the readers skip them)."""
-        if self.oldest >= cut:
-            return
-        self.live = [o for o in self.live if o.hi >= cut]
-        self.oldest = min(o.hi for o in self.live)
-        if 2 * len(self.live) < self.indexed:
-            self.index = {}
-            for o in self.live:
-                for k in o.keys:
-                    self.index.setdefault(k, []).append(o)
-            self.indexed = len(self.live)
-
-    def candidates(self, keys: list[str]) -> Iterator[_Item]:
-        """The live mentions sharing one of these keys (and some that ended), once each:
-        `_same` says None to the others (every way to 'same' or 'conflict' needs one
-        article, a shared word or a shared person)."""
-        seen: set[int] = set()
-        for k in keys:
-            for o in self.index.get(k, ()):
-                if id(o) not in seen:
-                    seen.add(id(o))
-                    yield o
+    def add(self, it: _Item) -> None:
+        self.members.append((it, False))
+        self.lo, self.hi = max(self.lo, it.lo), min(self.hi, it.hi)
+        if len(self.core) < CORE_SIZE:
+            self.core.append(it)
+            self.keys.update(it.keys)
 
 
 def merge(items: list[_Item]) -> list[list[tuple[_Item, bool]]]:
-    """Groups of mentions (single link, in date order); the flag marks a conflicting date.
+    """Groups of mentions; the flag marks a member joined for its conflicting date.
 
-    Read in order of their first day, a group whose every mention ended more
-    than CONFLICT_DAYS before the current one can take no more, so it leaves
-    the active list: the cost follows the number of events alive at a time.
-    Within an active group only the mentions still that close and sharing a
-    word, a person or the article are compared (`_same` says None to the
-    others), the first 'same' settles it, and conflicts are looked for only
-    when no group has one: an event of thousands of reports spread over months
-    is not read whole for every later mention.
+    Not single link: chained links (a week's report holding two days, one
+    report sharing words with two unrelated ones, a day's report a day off
+    another's) joined whole weeks of a running story into one event. A
+    mention joins a group when it is 'same' as most of the group's core and
+    its dates meet the dates all the group's members hold; read in order of
+    their first day, a group whose dates ended before the current mention's
+    can take no more, and only groups whose core shares a word, a person or
+    the article are asked, so the cost follows the events alive at a time.
+    Then a small group whose core reports conflict with a bigger one's (the
+    same happening a few days off) joins it as its conflicting reports
+    (`_absorb`).
     """
     items = sorted(items, key=lambda i: (i.lo, _rank(i.m), i.published or dt.date.min, i.source))
     groups: list[_Group] = []
-    active: list[tuple[int, dt.date]] = []  # (group index, its latest day)
-    horizon = dt.timedelta(days=CONFLICT_DAYS)
+    index: dict[str, list[int]] = {}  # core key -> groups, those ended pruned as met
     for it in items:
-        cut = it.lo - horizon
-        active = [(gi, hi) for gi, hi in active if hi >= cut]
-        best: tuple[int, bool] | None = None
-        for gi, _ in reversed(active):
-            g = groups[gi]
-            g.prune(cut)
-            # 'same' needs dates that meet: a member still running on this one's first day
-            if any(o.hi >= it.lo and _same(o, it) == "same" for o in g.candidates(it.keys)):
-                best = (gi, False)
-                break
-        if best is None:  # 'conflict' needs dates that do not meet
-            best = next(((gi, True) for gi, _ in reversed(active)
-                         if any(cut <= o.hi < it.lo and _same(o, it) == "conflict"
-                                for o in groups[gi].candidates(it.keys))), None)
+        best = None
+        seen: set[int] = set()
+        for k in it.keys:
+            alive = [gi for gi in index.get(k, ()) if groups[gi].hi >= it.lo]
+            if k in index and len(alive) < len(index[k]):
+                index[k] = alive
+            for gi in alive:
+                if gi in seen:
+                    continue
+                seen.add(gi)
+                g = groups[gi]
+                if g.lo <= it.hi and g.votes(it) and (best is None or gi > best):
+                    best = gi  # the most recently started: the nearest in date
         if best is None:
             groups.append(_Group(it))
-            active.append((len(groups) - 1, it.hi))
+            for k in groups[-1].keys:
+                index.setdefault(k, []).append(len(groups) - 1)
         else:
-            groups[best[0]].add(it, best[1])
-            active = [(gi, max(hi, it.hi) if gi == best[0] else hi) for gi, hi in active]
-    return [g.members for g in groups]
+            g = groups[best]
+            grew = len(g.core) < CORE_SIZE
+            g.add(it)
+            if grew:
+                for k in it.keys:
+                    if best not in index.setdefault(k, []):
+                        index[k].append(best)
+    _absorb(groups)
+    return [g.members for g in groups if not g.absorbed]
+
+
+def _absorb(groups: list[_Group]) -> None:
+    """Join each small group to a bigger one whose core reports tell it with dates a few
+    days off (`_same` says 'conflict'); the biggest groups choose first."""
+    by_day: dict[dt.date, list[_Group]] = {}
+    for g in groups:
+        if g.lo == g.hi:
+            by_day.setdefault(g.lo, []).append(g)
+    for big in sorted(groups, key=lambda g: -len(g.members)):
+        if big.absorbed or big.lo != big.hi:
+            continue
+        # what it may take in all: its conflicting reports stay the minority of its reports
+        room = max(1, int(CONFLICT_SHARE * len(big.members)))
+        for d in range(-CONFLICT_DAYS, CONFLICT_DAYS + 1):
+            for small in by_day.get(big.lo + dt.timedelta(days=d), ()):
+                if (small is big or small.absorbed or len(small.members) > room
+                        or big.keys.isdisjoint(small.keys)):
+                    continue
+                if any(_same(o, s) == "conflict" for o in big.core for s in small.core):
+                    big.members += [(s, True) for s, _ in small.members]
+                    small.absorbed = True
+                    room -= len(small.members)
 
 
 def _event(n: int, group: list[tuple[_Item, bool]], names: dict[str, str]) -> Event:

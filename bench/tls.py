@@ -253,31 +253,38 @@ def _raw_lines(a: dict[str, Any]) -> list[str]:
 
 
 # -- systems ------------------------------------------------------------------
+def task_span(task: dict[str, Any]) -> tuple[dt.date, dt.date]:
+    """The days a task's timeline may take: its gold's first to last day, the span news-tls
+    gives the system (`collection.start`/`end`; candidate dates outside are dropped). The
+    input articles may start later: an event is often first reported the day after."""
+    gold = [dt.date.fromisoformat(d) for d, _ in task["timeline"]]
+    return min(gold), max(gold)
+
+
 def task_docs(task: dict[str, Any], by_topic: dict[str, list[dict[str, Any]]],
               days: dict[str, list[tuple[int, dt.date]]]) -> list[digest.Doc]:
     """A task's input: the articles of its topic published within its gold span, in order."""
-    gold = [dt.date.fromisoformat(d) for d, _ in task["timeline"]]
-    first, last = min(gold), max(gold)
+    first, last = task_span(task)
     arts = [a for a in by_topic.get(task["topic"], [])
             if first <= dt.date.fromisoformat(a["date"]) <= last]
     return sorted((_doc(a, days) for a in arts), key=lambda d: (d.published, d.id))
 
 
 def ours(docs: list[digest.Doc], raw: dict[str, list[str]], n_dates: int, k: int,
-         params: digest.Params, weights: dict[str, float] | None = None) -> Timeline:
-    # The candidate days: the span of the input articles (news-tls clips to the
-    # collection's span, which for T17 is the gold's first to last day).
-    span = (docs[0].published, docs[-1].published)
+         params: digest.Params, span: tuple[dt.date, dt.date],
+         weights: dict[str, float] | None = None) -> Timeline:
+    # The candidate days: the task's span (`task_span`), as news-tls clips them.
     out = digest.select(docs, n_dates, per_date=k, params=params, span=span, weights=weights)
     # Scored on the articles' own tokenised lines, as the gold is tokenised.
     return {dt.date.fromisoformat(s.date): [raw[x.source][x.line - 1] for x in s.sentences]
             for s in out if s.sentences}
 
 
-def baseline(docs: list[digest.Doc], raw: dict[str, list[str]], n_dates: int, k: int) -> Timeline:
-    """The days most mentioned (by sentences, reprints and all), each with the first
-    sentences (by publication order) that mention it."""
-    lo, hi = docs[0].published, docs[-1].published
+def baseline(docs: list[digest.Doc], raw: dict[str, list[str]], n_dates: int, k: int,
+             span: tuple[dt.date, dt.date]) -> Timeline:
+    """The days of the span most mentioned (by sentences, reprints and all), each with the
+    first sentences (by publication order) that mention it."""
+    lo, hi = span
     count: Counter[dt.date] = Counter()
     first: dict[dt.date, list[str]] = defaultdict(list)
     for d in docs:
@@ -315,8 +322,7 @@ def ranked(inputs: list[tuple[Any, ...]], params: digest.Params
     seen = tdr.trained_topics(Path(str(resources.files("storytrace.data")
                                        .joinpath(digest.RANKER_FILE))))
     feats = [(t["topic"], t["task_id"],
-              digest.day_features(docs, span=(docs[0].published, docs[-1].published),
-                                  params=params), set(gold))
+              digest.day_features(docs, span=task_span(t), params=params), set(gold))
              for t, docs, _raw, _n, _k, gold in inputs]
     refit: dict[str, dict[str, float]] = {}
     out = []
@@ -327,7 +333,7 @@ def ranked(inputs: list[tuple[Any, ...]], params: digest.Params
             if topic not in refit:
                 refit[topic] = tdr.fit([r for r in feats if r[0] in seen and r[0] != topic])
             weights = refit[topic]
-        out.append((ours(docs, raw, n_dates, k, params, weights), gold))
+        out.append((ours(docs, raw, n_dates, k, params, task_span(task), weights), gold))
     return out
 
 
@@ -356,10 +362,11 @@ def run(data: Path, limit: int | None = None, params: digest.Params = digest.PAR
         k = round(sum(len(s) for s in gold.values()) / n_dates)
         if not docs:
             continue
-        mine = ours(docs, raw, n_dates, k, params)
+        span = task_span(task)
+        mine = ours(docs, raw, n_dates, k, params, span)
         rows["storytrace"].append((mine, gold))
         inputs.append((task, docs, raw, n_dates, k, gold))
-        rows["baseline"].append((baseline(docs, raw, n_dates, k), gold))
+        rows["baseline"].append((baseline(docs, raw, n_dates, k, span), gold))
         for name, outs in refs.items():
             if task["task_id"] in outs:
                 rows[f"sdf_{name}"].append((outs[task["task_id"]], gold))

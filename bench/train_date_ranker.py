@@ -50,7 +50,7 @@ def tasks(data: Path, cache: Path | None = None) -> list[Task]:
         docs = tls.task_docs(task, by_topic, days)
         if docs:
             out.append((task["topic"], task["task_id"],
-                        digest.day_features(docs, span=(docs[0].published, docs[-1].published)),
+                        digest.day_features(docs, span=tls.task_span(task)),
                         gold))
     if cache is not None:
         cache.write_bytes(pickle.dumps(days))

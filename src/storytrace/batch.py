@@ -37,7 +37,7 @@ from storytrace.ingest.decode import read_head
 from storytrace.ingest.jsonl import is_jsonl, line_spans, read_jsonl
 from storytrace.ingest.warc import is_warc, read_warc, record_offsets
 from storytrace.models import Article, Paragraph
-from storytrace.quotes.link import frequent_cutoff, key_rows, pairs_in_keys, quote_id, word_counts
+from storytrace.quotes.link import frequent_cutoff, key_rows, pairs_in_keys, text_class, word_counts
 from storytrace.settings import Settings
 
 # Articles per part: enough to keep nlp.pipe's batches full and task overhead
@@ -430,23 +430,27 @@ def reuse_candidates(out: Path, part_ids: list[str]) -> int:
 
 
 def _part_quotes(folder: str) -> Any:
-    """A part's quotes as (id, text), read from its quotes stage results."""
+    """A part's quotes as (text class, text), once per class (reprints of the
+    same words are compared once), read from its quotes stage results."""
     import pandas as pd
     import pyarrow.parquet as pq
 
-    table = pq.read_table(Path(folder) / "stage_results.parquet", columns=["article_id", "data"],
+    table = pq.read_table(Path(folder) / "stage_results.parquet", columns=["data"],
                           filters=[("stage", "==", "quotes")])
-    rows = [(quote_id(aid, q["para"], q["start"]), q["text"].strip())
-            for aid, data in zip(table["article_id"].to_pylist(), table["data"].to_pylist(),
-                                 strict=True)
-            for q in json.loads(data).get("quotes", [])]
-    return pd.DataFrame(rows, columns=["id", "text"]) if rows else _quotes_meta()
+    classes: dict[str, tuple[str, int]] = {}
+    for data in table["data"].to_pylist():
+        for q in json.loads(data).get("quotes", []):
+            c = text_class(q["text"])
+            classes[c] = (q["text"].strip(), classes[c][1] + 1 if c in classes else 1)
+    return pd.DataFrame([(c, t, n) for c, (t, n) in classes.items()],
+                        columns=["id", "text", "n"]) if classes else _quotes_meta()
 
 
 def _quotes_meta() -> Any:
     import pandas as pd
 
-    return pd.DataFrame({"id": pd.Series(dtype=object), "text": pd.Series(dtype=object)})
+    return pd.DataFrame({"id": pd.Series(dtype=object), "text": pd.Series(dtype=object),
+                         "n": pd.Series(dtype="int64")})
 
 
 def _quote_counts(quotes: Any) -> Any:
@@ -492,19 +496,20 @@ def _pairs_meta() -> Any:
 # Quote keys meet (one asks, one holds) at most this many times per quote, or the
 # engine leaves origins to load's speaker blocks (see quote_pairs). A meeting
 # costs about 10 us of a worker's CPU, so 1 ms per quote, a few per cent of the
-# per-article stages (about 9 quotes an article). Measured: 25 per quote on the
-# seeds, 20 on the sample, 430 on 1,000 quotes of generated articles and 4,000 on
-# 17,237 (their quotes come from a few templates: 385 word stems in all).
+# per-article stages (about 9 quotes an article). Measured: 17 per quote on the
+# seeds, 12 on the sample, 280 on 2,000 generated articles (17,237 quotes, 4,087
+# texts: they come from a few templates, 385 word stems in all).
 MEETINGS_PER_QUOTE = 100
 
 
 def quote_pairs(out: Path, part_ids: list[str]) -> int | None:
     """Reports of the same words as engine operations (see quotes.link.quote_keys):
-    quotes per word summed across parts (a groupby, a small table: it orders
-    each quote's words rarest first), each quote's word keys shuffled on the key,
-    same_words run on the pairs that meet at a key. `load` joins the pairs whose
-    quotes fall in one speaker block, which only the store knows. Each pair is
-    checked and written once, at the first key it meets at.
+    quotes per word stem summed across parts (a groupby, a small table: it
+    orders each quote's stems rarest first), each text class's stem keys
+    shuffled on the key, same_words run on the pairs of classes that meet at a
+    key. `load` joins the pairs whose quotes fall in one speaker block, which
+    only the store knows. Each pair is checked and written once, at the first
+    key it meets at.
 
     The engine cannot see speakers, so the same words said by many people all
     meet: when the keys would meet more than MEETINGS_PER_QUOTE times per quote
@@ -520,10 +525,10 @@ def quote_pairs(out: Path, part_ids: list[str]) -> int | None:
     how = "tasks" if len(folders) <= TASK_SHUFFLE_PARTS else None
     quotes = dd.from_map(_part_quotes, folders, meta=_quotes_meta())  # type: ignore[no-untyped-call]
     per_word = quotes.map_partitions(_quote_counts, meta=_counts_meta())
-    totals, n = compute(per_word.groupby("word")["quotes"].sum(),  # type: ignore[no-untyped-call]
-                        quotes["id"].count())
+    totals, texts, n = compute(  # type: ignore[no-untyped-call]
+        per_word.groupby("word")["quotes"].sum(), quotes["id"].count(), quotes["n"].sum())
     counts = delayed(dict(zip(totals.index, totals.to_numpy().tolist(), strict=True)))
-    frequent = frequent_cutoff(int(n))
+    frequent = frequent_cutoff(int(texts))
     keys = quotes.map_partitions(_quote_key_rows, counts, frequent, meta=_key_meta())
     target = out / CORPUS / "quote_pairs"
     if target.exists():

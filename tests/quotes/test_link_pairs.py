@@ -12,6 +12,7 @@ from storytrace.quotes.link import (
     candidate_pairs,
     quote_keys,
     same_words,
+    text_class,
 )
 
 # Reprinted, trimmed, re-punctuated and re-bracketed reports, a reworded one, short and
@@ -48,14 +49,30 @@ def _accepted(quotes: list[tuple[str, str]]) -> set[tuple[str, str]]:
     return out
 
 
+def expand(pairs: list[tuple[str, str, bool, bool]], quotes: list[tuple[str, str]]
+           ) -> set[tuple[str, str]]:
+    """Pairs of text classes as the pairs of quotes they stand for."""
+    members: dict[str, list[str]] = {}
+    for q, t in sorted(quotes):
+        members.setdefault(text_class(t), []).append(q)
+    out = set()
+    for a, b, forward, _ in pairs:
+        if a == b:
+            out |= {(x, y) for x, y in combinations(members[a], 2) if forward}
+        else:
+            out |= {(min(x, y), max(x, y)) for x in members[a] for y in members[b]}
+    return out
+
+
 def test_the_keys_find_every_pair_the_block_loop_accepts() -> None:
-    found = candidate_pairs(QUOTES)
+    found = candidate_pairs(t for _, t in QUOTES)
     expected = _accepted(QUOTES)
-    assert {("q01", "q02"), ("q01", "q03"), ("q01", "q04"), ("q11", "q12"),
+    assert {("q01", "q02"), ("q01", "q03"), ("q01", "q04"), ("q09", "q10"), ("q11", "q12"),
             ("q15", "q16")} <= expected
-    assert {(a, b) for a, b, _, _ in found} >= expected
+    assert expand(found, QUOTES) >= expected
+    text = {text_class(t): t for _, t in QUOTES}
+    assert len(text) == len(QUOTES) - 1  # q09 and q10 are the same words
     for a, b, forward, backward in found:  # every pair written was checked both ways
-        text = dict(QUOTES)
         assert forward == same_words(text[a], text[b])
         assert backward == same_words(text[b], text[a])
 
@@ -81,7 +98,7 @@ def test_origins_from_pairs_equal_the_block_loop() -> None:
     speakers["q06"] = speakers["q07"] = speakers["q08"] = speakers["q05"]
     loop, engine = _rows(speakers), _rows(speakers)
     _origins(loop)
-    _origins(engine, candidate_pairs(QUOTES))
+    _origins(engine, candidate_pairs(t for _, t in QUOTES))
     assert [r["origin"] for r in engine] == [r["origin"] for r in loop]
     origin = {r["id"]: r["origin"] for r in loop}
     assert origin["q07"] == origin["q08"] == origin["q05"]  # "disgrace" in "disgraceful"
@@ -90,5 +107,18 @@ def test_origins_from_pairs_equal_the_block_loop() -> None:
 
 def test_pairs_across_speaker_blocks_are_not_joined() -> None:
     rows = _rows({"q01": "e1", "q02": "e2"})
-    _origins(rows, [("q01", "q02", True, True)])
+    a, b = sorted(text_class(QUOTES[i][1]) for i in (0, 1))
+    _origins(rows, [(a, b, True, True)])
     assert rows[0]["origin"] != rows[1]["origin"]
+
+
+def test_reprints_of_one_text_join_within_a_speaker_only() -> None:
+    text = "We will rebuild every school that the flood destroyed."
+    rows = [{"id": f"r{i}", "text": text, "speaker_id": s, "via": None, "said": None,
+             "occasion": None, "_group": (f"r{i}", 0), "_explicit": False}
+            for i, s in enumerate(["e1", "e2", "e1", "e2", "e1"])]
+    loop = [dict(r) for r in rows]
+    _origins(loop)
+    _origins(rows, candidate_pairs([text]))
+    assert [r["origin"] for r in rows] == [r["origin"] for r in loop]
+    assert len({r["origin"] for r in rows}) == 2

@@ -213,8 +213,9 @@ def _origins(rows: list[dict[str, Any]],
 
     Reports are compared within one speaker block (a canonical speaker, or the
     anonymous ones of one venue), the earlier first as same_words is read. With
-    `pairs`, only those are joined, when both fall in one block; quotes of up to
-    TINY_WORDS words, which no word key finds, are still compared with their block."""
+    `pairs` (of text classes, see `pairs_in_keys`), only those are joined, where
+    both fall in one block; quotes of up to TINY_WORDS words, which no word key
+    finds, are still compared with their block."""
     uf = _Union()
     for r in rows:
         uf.find(r["_group"])
@@ -230,13 +231,24 @@ def _origins(rows: list[dict[str, Any]],
                             and same_words(x["text"], y["text"]):
                         uf.union(x["_group"], y["_group"])
     else:
-        at = {r["id"]: (i, r) for i, r in enumerate(rows)}
+        where: dict[str, dict[Any, list[int]]] = defaultdict(lambda: defaultdict(list))
+        for i, r in enumerate(rows):
+            where[text_class(r["text"])][_block(r)].append(i)
         for a, b, forward, backward in pairs:
-            if a not in at or b not in at:
+            if a not in where or b not in where:
                 continue
-            (ia, ra), (ib, rb) = at[a], at[b]
-            if _block(ra) == _block(rb) and (forward if ia < ib else backward):
-                uf.union(ra["_group"], rb["_group"])
+            wa, wb = where[a], where[b]
+            for blk in wa.keys() & wb.keys():
+                xs, ys = wa[blk], wb[blk]
+                if a == b or (forward and backward):  # every x with every y
+                    if forward:
+                        for i in (xs if a == b else xs + ys):
+                            uf.union(rows[xs[0]]["_group"], rows[i]["_group"])
+                    continue
+                for i in xs:
+                    for j in ys:
+                        if forward if i < j else backward:
+                            uf.union(rows[i]["_group"], rows[j]["_group"])
         for block in blocks.values():
             words = [_words(r["text"]) for r in block]
             for i, wi in enumerate(words):
@@ -263,6 +275,12 @@ def _origins(rows: list[dict[str, Any]],
             r["via"] = (r["via"] if r["_explicit"] else None) or via
             r["said"] = r["said"] or said
             r["occasion"] = r["occasion"] or occasion
+
+
+def text_class(text: str) -> str:
+    """Quotes of the same words (same_words reads nothing else) share a class: the
+    engine compares a reprint once, not once per copy."""
+    return "w" + hashlib.sha1(" ".join(_words(text)).encode()).hexdigest()[:16]
 
 
 def relink_pairs(store: Any, pairs: Iterable[tuple[str, str, bool, bool]]) -> list[dict[str, Any]]:
@@ -293,8 +311,8 @@ def relink_pairs(store: Any, pairs: Iterable[tuple[str, str, bool, bool]]) -> li
 #   so the shorter asks with the rarer half of its distinct stems, less the
 #   corpus's most frequent (FUZZY_KEY_SHARE): a pair sharing half of them meets.
 #   Measured: the same pairs and origins as the block loop on the seeds, the
-#   sample and the first 250 and 500 of 2,000 generated articles (4,362
-#   quotes); not a proof for this branch.
+#   sample and the first 500 of 2,000 generated articles (4,362 quotes); not a
+#   proof for this branch.
 
 # Keys are word stems, the first letters: reprints that respell ("colours" /
 # "colors", "labour" / "labor") still meet in the partial_ratio branch.
@@ -340,7 +358,7 @@ def quote_keys(words: list[str], counts: Mapping[str, int], frequent: int
 
 
 def word_counts(texts: Iterable[str]) -> Counter[str]:
-    """Quotes per word stem (each quote's distinct stems once)."""
+    """Texts per word stem (each text's distinct stems once)."""
     counts: Counter[str] = Counter()
     for t in texts:
         counts.update({w[:STEM_CHARS] for w in _words(t)})
@@ -353,7 +371,7 @@ def frequent_cutoff(quotes: int) -> int:
 
 def key_rows(quotes: Iterable[tuple[str, str]], counts: Mapping[str, int], frequent: int
              ) -> Iterator[tuple[str, bool, str, str]]:
-    """(key, asks, quote id, text) per key of each (id, text): the rows to shuffle."""
+    """(key, asks, class, text) per key of each (text class, text): the rows to shuffle."""
     for qid, text in quotes:
         query, contains = quote_keys(_words(text), counts, frequent)
         asks = set(query)
@@ -363,31 +381,35 @@ def key_rows(quotes: Iterable[tuple[str, str]], counts: Mapping[str, int], frequ
 
 def pairs_in_keys(rows: Iterable[tuple[str, bool, str, str]], counts: Mapping[str, int],
                   frequent: int) -> list[tuple[str, str, bool, bool]]:
-    """The pairs of quotes that meet at a key (one asks, the other holds it) and
-    that same_words accepts: (a, b, a-then-b, b-then-a) with a < b, since a block
-    compares the earlier report first and same_words reads quotes of equal length
-    in order. A pair is checked at the first key it meets at only (the keys are
-    worked out again from the texts), so one written by another partition is not
-    written here too."""
-    keys: dict[str, tuple[list[str], list[str]]] = {}
+    """The pairs of text classes that meet at a key (one asks, the other holds it)
+    and that same_words accepts: (a, b, a-then-b, b-then-a) with a < b, since a
+    block compares the earlier report first and same_words reads quotes of equal
+    length in order; (a, a, same, same) says whether two copies of a are the same
+    words (not when they are under 20 characters with few content words). A pair
+    is checked at the first key it meets at only (the keys are worked out again
+    from the texts), so one written by another partition is not written here."""
+    keys: dict[str, tuple[set[str], set[str]]] = {}
     texts: dict[str, str] = {}
-    for key, asks, qid, text in rows:
-        texts[qid] = text
-        askers, holders = keys.setdefault(key, ([], []))
-        holders.append(qid)
+    for key, asks, cls, text in rows:
+        texts[cls] = text
+        askers, holders = keys.setdefault(key, (set(), set()))
+        holders.add(cls)
         if asks:
-            askers.append(qid)
-    words = {q: _words(t) for q, t in texts.items()}
+            askers.add(cls)
+    words = {c: _words(t) for c, t in texts.items()}
     own: dict[str, tuple[set[str], set[str]]] = {}
 
-    def keys_of(q: str) -> tuple[set[str], set[str]]:
-        if q not in own:
-            query, contains = quote_keys(words[q], counts, frequent)
-            own[q] = set(query), set(contains)
-        return own[q]
+    def keys_of(c: str) -> tuple[set[str], set[str]]:
+        if c not in own:
+            query, contains = quote_keys(words[c], counts, frequent)
+            own[c] = set(query), set(contains)
+        return own[c]
 
     seen: set[tuple[str, str]] = set()
     for key, (askers, holders) in keys.items():
+        for x in holders:
+            if key == min(keys_of(x)[1]):
+                seen.add((x, x))
         for x in askers:
             for y in holders:
                 pair = (x, y) if x < y else (y, x)
@@ -406,8 +428,9 @@ def pairs_in_keys(rows: Iterable[tuple[str, bool, str, str]], counts: Mapping[st
     return out
 
 
-def candidate_pairs(quotes: list[tuple[str, str]]) -> list[tuple[str, str, bool, bool]]:
-    """The engine's pairs computed in one process (tests and measurements)."""
-    counts = word_counts(t for _, t in quotes)
-    frequent = frequent_cutoff(len(quotes))
-    return pairs_in_keys(key_rows(quotes, counts, frequent), counts, frequent)
+def candidate_pairs(texts: Iterable[str]) -> list[tuple[str, str, bool, bool]]:
+    """The engine's pairs of text classes, computed in one process (tests, measures)."""
+    classes = {text_class(t): t for t in texts}
+    counts = word_counts(classes.values())
+    frequent = frequent_cutoff(len(classes))
+    return pairs_in_keys(key_rows(classes.items(), counts, frequent), counts, frequent)

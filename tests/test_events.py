@@ -152,14 +152,14 @@ def _brute_merge(items: list) -> list:
     return [g.members for g in groups if not g.absorbed]
 
 
-def _item(k: int, day: str, text: str, words: list[str], people: tuple[str, ...] = ()
-          ) -> object:
+def _item(k: int, day: str, text: str, words: list[str], people: tuple[str, ...] = (),
+          orgs: tuple[str, ...] = ()) -> object:
     from storytrace.events import Mention, _Item
 
     d = dt.date.fromisoformat(day)
     m = Mention(0, 0, 1, 0, len(text), text, day, day, "day", day, day, "doc", "say",
                 "happening", words=words)
-    return _Item(m, f"a{k}", f"s{k}.txt", d, 1, list(people), [], d, d)
+    return _Item(m, f"a{k}", f"s{k}.txt", d, 1, list(people), [], d, d, frozenset(orgs))
 
 
 def test_a_chain_of_links_is_not_one_event() -> None:
@@ -188,6 +188,20 @@ def test_days_of_a_running_story_stay_apart_and_a_misdated_report_joins() -> Non
     days = [{i.lo for i, flag in g if not flag} for g in groups]
     assert len(groups) == 3 and all(len(d) == 1 for d in days)
     assert [flag for g in groups for i, flag in g if i.article == "a20"] == [True]
+
+
+def test_other_organisations_are_other_happenings() -> None:
+    from storytrace.events import merge
+
+    words = ["fine", "regulator", "safety"]
+    a = _item(1, "2024-05-02", "Regulators fined Corvane Marine on May 2 over safety.", words,
+              orgs=("corvane",))
+    b = _item(2, "2024-05-02", "Regulators fined Bayline Freight on May 2 over safety.", words,
+              orgs=("bayline",))
+    c = _item(3, "2024-05-02", "Corvane Marine was fined by regulators over safety on May 2.",
+              words, orgs=("corvane",))
+    assert sorted(sorted(i.article for i, _ in g) for g in merge([a, b, c])) == [
+        ["a1", "a3"], ["a2"]]
 
 
 def test_merge_skips_only_comparisons_that_cannot_match() -> None:

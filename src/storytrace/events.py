@@ -294,7 +294,7 @@ def _borrow_next(mentions: list[Mention], body: Sequence[Any],
 
 @dataclass
 class _Item:
-    """A mention placed in the corpus: its article, and its people and places by entity id."""
+    """A mention placed in the corpus: its article, its people, places and organisations by id."""
 
     m: Mention
     article: str
@@ -305,6 +305,7 @@ class _Item:
     places: list[str]
     lo: dt.date
     hi: dt.date
+    orgs: frozenset[str] = frozenset()  # organisations the sentence names, by entity id
     # as sets, made once: `_same` compares each mention with many
     word_set: frozenset[str] = field(init=False)
     people_set: frozenset[str] = field(init=False)
@@ -366,7 +367,9 @@ def _same(x: _Item, y: _Item) -> str | None:
         return None
     words = _overlap(x.word_set, y.word_set)
     shared_people = not x.people_set.isdisjoint(y.people_set)
-    disjoint_places = bool(x.places and y.places and x.place_set.isdisjoint(y.place_set))
+    # Other places, or other organisations: "X Corp was fined" is not "Y Corp was fined".
+    disjoint_places = (bool(x.places and y.places and x.place_set.isdisjoint(y.place_set))
+                       or bool(x.orgs and y.orgs and x.orgs.isdisjoint(y.orgs)))
     if compatible:
         if words >= SAME_WORDS and not disjoint_places:
             return "same"
@@ -419,8 +422,15 @@ class _Group:
     def votes(self, it: _Item) -> bool:
         """True when the newcomer is 'same' as most of the core (more than half): a report
         that matches one member only (A~B, B~C, A and C alike in nothing) starts its own."""
-        agree = sum(_same(o, it) == "same" for o in self.core)
-        return 2 * agree > len(self.core)
+        need = len(self.core) // 2 + 1
+        for k, o in enumerate(self.core):
+            if _same(o, it) == "same":
+                need -= 1
+                if not need:
+                    return True
+            if need > len(self.core) - k - 1:
+                return False
+        return False
 
     def add(self, it: _Item) -> None:
         self.members.append((it, False))
@@ -449,19 +459,15 @@ def merge(items: list[_Item]) -> list[list[tuple[_Item, bool]]]:
     groups: list[_Group] = []
     index: dict[str, list[int]] = {}  # core key -> groups, those ended pruned as met
     for it in items:
-        best = None
         seen: set[int] = set()
         for k in it.keys:
             alive = [gi for gi in index.get(k, ()) if groups[gi].hi >= it.lo]
             if k in index and len(alive) < len(index[k]):
                 index[k] = alive
-            for gi in alive:
-                if gi in seen:
-                    continue
-                seen.add(gi)
-                g = groups[gi]
-                if g.lo <= it.hi and g.votes(it) and (best is None or gi > best):
-                    best = gi  # the most recently started: the nearest in date
+            seen.update(alive)
+        # the most recently started group that takes it: the nearest in date
+        best = next((gi for gi in sorted(seen, reverse=True)
+                     if groups[gi].lo <= it.hi and groups[gi].votes(it)), None)
         if best is None:
             groups.append(_Group(it))
             for k in groups[-1].keys:
@@ -602,7 +608,7 @@ def timeline(store: Any, *, as_of: dt.date | None = None,
             line = lines.get((ref.id, m.para))
             items.append(_Item(m, ref.id, ref.source, ref.published, line[1] if line else 0,
                                people, places, dt.date.fromisoformat(m.earliest),
-                               dt.date.fromisoformat(m.latest)))
+                               dt.date.fromisoformat(m.latest), _orgs(m, by_para, types)))
     groups = merge(items)
     groups.sort(key=lambda g: (min(i.lo for i, _ in g), max(i.hi for i, _ in g)))
     events = [_event(n, g, names) for n, g in enumerate(groups, 1)]
@@ -618,6 +624,12 @@ def timeline(store: Any, *, as_of: dt.date | None = None,
                          if p in e.participants or p == e.place)
                   or any(want == p.lower() for p in e.participants)]
     return events
+
+
+def _orgs(m: Mention, by_para: dict[int, list[tuple[int, str]]], types: dict[str, str]
+          ) -> frozenset[str]:
+    return frozenset(eid for s, eid in by_para.get(m.para, [])
+                     if m.sent_start <= s < m.sent_end and types.get(eid) == "ORG")
 
 
 def _by_para(mentions: list[tuple[int, int, int, str, str]]) -> dict[int, list[tuple[int, str]]]:

@@ -204,6 +204,29 @@ def test_other_organisations_are_other_happenings() -> None:
         ["a1", "a3"], ["a2"]]
 
 
+def test_a_month_holds_the_day_of_the_same_act_by_the_same_person() -> None:
+    from storytrace.events import Mention, _Item, merge
+
+    def item(k: int, lo: str, hi: str, prec: str, trigger: str, kind: str, text: str,
+             words: list[str]) -> _Item:
+        m = Mention(0, 0, 1, 0, len(text), text, lo, lo, prec, lo, hi, "doc", trigger, kind,
+                    words=words)
+        return _Item(m, f"a{k}", f"s{k}.txt", dt.date(2025, 5, 21), 1, ["marchetti"], [],
+                     dt.date.fromisoformat(lo), dt.date.fromisoformat(hi))
+
+    month = item(1, "2025-04-01", "2025-04-30", "month", "announce", "statement",
+                 "Marchetti, who announced the agreement in April after weeks of denials, left.",
+                 ["announce", "agreement", "week", "denial", "leave", "chamber"])
+    day = item(2, "2025-04-22", "2025-04-22", "day", "announce", "statement",
+               "The city will sell its ferry line, Mayor Marchetti announced yesterday.",
+               ["city", "sell", "ferry", "line", "mayor", "announce"])
+    told = item(3, "2025-04-22", "2025-04-22", "day", "say", "statement",
+                "Marchetti said at a news conference on Tuesday.", ["news", "conference"])
+    # the month's report does not vote on the day's: it says less of the day
+    assert [sorted(i.article for i, _ in g) for g in merge([month, day, told])] == [
+        ["a1", "a2", "a3"]]
+
+
 def test_merge_skips_only_comparisons_that_cannot_match() -> None:
     import random
 

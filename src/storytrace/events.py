@@ -41,6 +41,8 @@ CONFLICT_DAYS = 3
 # Prepositions that make a date the edge of a span, not the day of a happening.
 _SPAN_EDGE = re.compile(r"\b(?:until|till|through|by|before|after)\s+$", re.IGNORECASE)
 _SINCE = re.compile(r"\bsince\s+$", re.IGNORECASE)
+# Verbs that report any happening: the same person "said" in April and on April 8 is two.
+_REPORTING = frozenset({"say", "tell"})
 _PLURAL_SUBJECTS = frozenset({"they", "pair", "two", "couple", "duo", "both"})
 _SINGLE_SUBJECTS = frozenset({"he", "she"})
 
@@ -384,8 +386,10 @@ def _same(x: _Item, y: _Item) -> str | None:
                 and (shared_people or (not (x.people or y.people) and words >= CONFLICT_WORDS))):
             return "same"  # "a 2023 interview", "speaking with USA Today in 2023"
         inside = x.lo <= y.lo <= y.hi <= x.hi or y.lo <= x.lo <= x.hi <= y.hi
-        if (inside and x.m.trigger == y.m.trigger and words >= CONFLICT_WORDS
-                and not disjoint_places and (shared_people or not (x.people or y.people))):
+        if (inside and x.m.trigger == y.m.trigger and not disjoint_places
+                and ((words >= CONFLICT_WORDS and (shared_people or not (x.people or y.people)))
+                     or (shared_people and x.m.trigger in event_words()
+                         and x.m.trigger not in _REPORTING))):
             return "same"  # "announced the agreement in April", "announced yesterday"
         return None
     near = min(abs((x.lo - y.hi).days), abs((y.lo - x.hi).days)) <= CONFLICT_DAYS
@@ -421,14 +425,18 @@ class _Group:
 
     def votes(self, it: _Item) -> bool:
         """True when the newcomer is 'same' as most of the core (more than half): a report
-        that matches one member only (A~B, B~C, A and C alike in nothing) starts its own."""
-        need = len(self.core) // 2 + 1
-        for k, o in enumerate(self.core):
+        that matches one member only (A~B, B~C, A and C alike in nothing) starts its own.
+        A member whose dates are wider than the group's now ("in April" in a group of April
+        22) does not vote: the day's reports say what the day's event is."""
+        width = self.hi - self.lo
+        core = [o for o in self.core if o.hi - o.lo <= width] or self.core
+        need = len(core) // 2 + 1
+        for k, o in enumerate(core):
             if _same(o, it) == "same":
                 need -= 1
                 if not need:
                     return True
-            if need > len(self.core) - k - 1:
+            if need > len(core) - k - 1:
                 return False
         return False
 

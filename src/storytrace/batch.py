@@ -497,8 +497,10 @@ def _pairs_meta() -> Any:
 # engine leaves origins to load's speaker blocks (see quote_pairs). A meeting
 # costs about 10 us of a worker's CPU, so 1 ms per quote, a few per cent of the
 # per-article stages (about 9 quotes an article). Measured: 17 per quote on the
-# seeds, 12 on the sample, 280 on 2,000 generated articles (17,237 quotes, 4,087
-# texts: they come from a few templates, 385 word stems in all).
+# seeds, 12 on the sample, 119 on 264 BBC articles of two Timeline17 dev topics
+# (MJ, H1N1: 1,850 quotes; there the keys' same_words calls were half the block
+# loop's), 174 to 280 on 300 to 2,000 generated articles (17,237 quotes, 4,087
+# texts on 2,000: they come from a few templates, 385 word stems in all).
 MEETINGS_PER_QUOTE = 100
 
 

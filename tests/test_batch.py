@@ -135,6 +135,10 @@ def test_the_quote_shuffle_finds_the_pairs_the_block_loop_finds(
     expected = _accepted(named)
     assert len(expected) >= 5 and expand(found, named) >= expected
     assert len({(a, b) for a, b, _, _ in found}) == len(table)  # once each
+    monkeypatch.setattr(batch, "TASK_SHUFFLE_PARTS", 0)  # Dask's peer-to-peer shuffle
+    assert batch.quote_pairs(tmp_path, ids) == n
+    again = pq.read_table(tmp_path / batch.CORPUS / "quote_pairs").to_pylist()
+    assert sorted(found) == sorted((r["a"], r["b"], r["forward"], r["backward"]) for r in again)
     assert all(r["forward"] or r["backward"] for r in table)
     # keys that would meet too often: no pairs, load compares each speaker's quotes
     monkeypatch.setattr(batch, "MEETINGS_PER_QUOTE", 1)

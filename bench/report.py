@@ -72,6 +72,8 @@ def table(res: dict[str, Any], measured: dt.date, name: str) -> str:
     if not others:
         lines += ["| metric | value |", "|---|---|"]
         lines += [f"| {k} | {_fmt(v)} |" for k, v in ours.items()]
+        if isinstance(res.get("notes"), str):
+            lines += ["", f"- note: {res['notes']}"]
         return "\n".join(lines)
     cols = list(ours)
     lines += ["| system | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
@@ -81,6 +83,8 @@ def table(res: dict[str, Any], measured: dt.date, name: str) -> str:
     notes = [f"{k}: {v.get('note') or ''} "
              f"({', '.join(f'{m} {_fmt(x)}' for m, x in _numeric(v).items())})".replace(" ()", "")
              for k, v in published.items() if v.get("note") or not set(_numeric(v)) & set(ours)]
+    if isinstance(res.get("notes"), str):  # how the run was made, when it matters
+        notes.insert(0, f"note: {res['notes']}")
     if notes:
         lines += ["", *[f"- {n}" for n in notes]]
     return "\n".join(lines)

@@ -38,3 +38,11 @@ def test_plain_metric_rows_without_anything_to_compare(tmp_path: Path) -> None:
     assert report.main(["--results", str(tmp_path), "--readme", str(readme)]) == 0
     text = readme.read_text()
     assert "| a | 1 |" in text and "old" not in text and text.endswith("bottom\n")
+
+
+def test_a_result_note_says_how_the_run_was_made() -> None:
+    md = report.table({**RESULT, "notes": "timed under load"}, dt.date(2026, 1, 2), "x")
+    assert md.splitlines()[-3:][0] == "- note: timed under load"  # before the published notes
+    plain = report.table({"data": "d", "metrics": {"a": 1}, "notes": "one run"},
+                         dt.date(2026, 1, 2), "y")
+    assert plain.endswith("| a | 1 |\n\n- note: one run")

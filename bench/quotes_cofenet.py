@@ -442,26 +442,24 @@ def run_storytrace(arts: list[tuple[Article, list[list[tuple[int, int]]]]], tmp:
 
 
 @contextlib.contextmanager
-def without_bounds_model() -> Iterator[None]:
-    """The quotes stage with its statements' rule boundaries, the trained model off."""
-    saved = st_bounds.model
-    st_bounds.model = lambda: None  # type: ignore[assignment]
+def _model_off(module: Any) -> Iterator[None]:
+    saved = module.model
+    module.model = lambda: None
     try:
         yield
     finally:
-        st_bounds.model = saved  # type: ignore[assignment]
+        module.model = saved
 
 
-@contextlib.contextmanager
-def without_attrib_model() -> Iterator[None]:
+def without_bounds_model() -> contextlib.AbstractContextManager[None]:
+    """The quotes stage with its statements' rule boundaries, the trained model off."""
+    return _model_off(st_bounds)
+
+
+def without_attrib_model() -> contextlib.AbstractContextManager[None]:
     """The quotes stage with the rules' cue lexicons only, the trained finder of
     unquoted attributions (`storytrace.quotes.attrib`) off."""
-    saved = st_attrib.model
-    st_attrib.model = lambda: None  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        st_attrib.model = saved  # type: ignore[assignment]
+    return _model_off(st_attrib)
 
 
 def _textacy() -> Any:

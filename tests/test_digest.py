@@ -25,17 +25,7 @@ def _by_date(out: list[digest.DateSummary]) -> dict[str, digest.DateSummary]:
 def test_reprint_is_not_new_support() -> None:
     # 10 June: one report and a reprint of its paragraph (lightly edited, so only the
     # reuse stage's verdict can tell). 12 June: two independent reports.
-    docs = [
-        _doc("a", "Harbour Herald", D(2024, 6, 20),
-             "The ferry Lantern ran aground near the north pier on June 10, officials said."),
-        _doc("b", "Valley Times", D(2024, 6, 21),
-             "The ferry Lantern ran aground near the north pier on June 10, officials said on "
-             "Friday."),
-        _doc("c", "Island Post", D(2024, 6, 20),
-             "Councillors voted on June 12 to suspend the winter timetable."),
-        _doc("d", "Canal Gazette", D(2024, 6, 22),
-             "A vote on June 12 suspended the timetable for the cold months, the council said."),
-    ]
+    docs = _reprint_docs()
     recycled = {("b", 0)}
     out = _by_date(select(docs, 2, recycled=recycled))
     assert out["2024-06-12"].score > out["2024-06-10"].score

@@ -447,3 +447,21 @@ def test_into_the_summer_is_a_season() -> None:
 def test_a_year_earlier_than_a_month_is_a_year() -> None:
     text = "Wages rose 0.3% in January, 3.8 percent higher than a year earlier."
     assert one(text, "a year earlier", D(1998, 2, 6)).value == "1997"
+
+
+def test_now_opening_a_sentence_with_a_comma_is_a_turn_of_argument() -> None:
+    text = "The plan failed. Now, he says, it looks different. Now the ferry is full."
+    assert [(t.text, t.start) for t in tag(text, DCT)] == [("Now", text.rfind("Now"))]
+
+
+def test_the_time_of_an_event_is_no_time_expression() -> None:
+    assert tag("NATO had 12 members at the time of its founding.", DCT) == []
+    text = "The bridge opened on April 2, 2019. At the time, it was the longest."
+    assert one(text, "the time").value == "2019-04-02"
+
+
+def test_a_second_day_of_the_month_after_and() -> None:
+    found = tag("Leaders meet at the summit on April 24 and 25.", D(1999, 2, 10))
+    assert [(t.text, t.value) for t in found] == [("April 24", "1999-04-24"), ("25", "1999-04-25")]
+    found = tag("On June 2 and 30 people died.", D(1999, 7, 1))
+    assert [t.text for t in found] == ["June 2"]

@@ -305,6 +305,27 @@ def _day_beside(out: list[Timex], t: Timex, text: str) -> Timex:
                  "day", day, day, t.anchor)
 
 
+_NEXT_DAY = re.compile(r"\s+(?:and|or|to|through)\s+([0-3]?\d)(?!\d)(?:st|nd|rd|th)?"
+                       r"(?=\s*(?:[.;:)!?]|,(?!\s*\d)|$)|\s+(?:in|at|on|when)\b)")
+
+
+def _next_day(t: Timex, text: str) -> Timex | None:
+    """'April 24 and 25': the bare number after a month's day is another day of that month."""
+    if t.precision != "day" or t.earliest is None or not t.text[-1:].isdigit():
+        return None
+    m = _NEXT_DAY.match(text, t.end)
+    if m is None:
+        return None
+    try:
+        day = t.earliest.replace(day=int(m.group(1)))
+    except ValueError:
+        return None
+    if day <= t.earliest:
+        return None
+    s, e = m.start(1), m.end()
+    return Timex(s, e, text[s:e], "DATE", day.isoformat(), None, "day", day, day, t.anchor)
+
+
 def tag(text: str, dct: dt.date, doc: Any = None) -> list[Timex]:
     """Every time expression of `text` (a whole document), in text order.
 
@@ -336,6 +357,10 @@ def tag(text: str, dct: dt.date, doc: Any = None) -> list[Timex]:
         if out and t.precision == "day" and t.type == "DATE":
             t = _day_beside(out, t, text)
         out.append(t)
+        nxt = _next_day(t, text) if t.type == "DATE" else None
+        if nxt is not None and not any(used[nxt.start:nxt.end]):
+            out.append(nxt)
+            used[nxt.start:nxt.end] = b"\x01" * (nxt.end - nxt.start)
         if t.type in ("DATE", "TIME") and t.precision is not None and t.mod not in ("AFTER",):
             p = point_of(named.value)
             if p is not None:

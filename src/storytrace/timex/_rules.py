@@ -797,8 +797,17 @@ def _title(m: re.Match[str], c: Context) -> bool:
     return m.start() > s and bool(_NAME_BEFORE.search(c.text, max(s, m.start() - 30), m.start()))
 
 
+def _discourse_now(m: re.Match[str], c: Context) -> bool:
+    """'Now, he says, ...' opening a sentence: a turn in the argument, not the present
+    (none of the three in TimeBank and AQUAINT is tagged; "Now officials are ..." is)."""
+    if m.group(0) != "Now" or c.after(m.end(), 1) != ",":
+        return False
+    before = c.text[max(0, m.start() - 12):m.start()].rstrip(" \t\"'`“‘(")
+    return not before or before[-1] in ".!?:\n"
+
+
 def h_phrase(m: re.Match[str], c: Context) -> Found | None:
-    if m.group(0)[:1].isupper() and _title(m, c):
+    if m.group(0)[:1].isupper() and (_title(m, c) or _discourse_now(m, c)):
         return None
     ph = L.phrases[_PHRASE_OF_GROUP[m.lastindex or 0]]
     value = ph.value

@@ -465,3 +465,10 @@ def test_a_second_day_of_the_month_after_and() -> None:
     assert [(t.text, t.value) for t in found] == [("April 24", "1999-04-24"), ("25", "1999-04-25")]
     found = tag("On June 2 and 30 people died.", D(1999, 7, 1))
     assert [t.text for t in found] == ["June 2"]
+
+
+def test_the_past_before_a_count_and_or_so_before_ago() -> None:
+    found = tag("Marches were held for the past three summers.", DCT)
+    assert "the past" not in [t.text for t in found]
+    t = one("Then, a week or so ago, the general chose a day.", "a week or so ago")
+    assert (t.type, t.value) == ("DATE", "2025-W19")

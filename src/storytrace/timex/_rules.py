@@ -970,7 +970,7 @@ RULES: list[tuple[str, str, Handler]] = [
                  r"coming|current|previous|the)\s+(?P<u>week|weekend|month|year|decade|century|"
                  r"fiscal\s+year)(?![\w-])", h_rel_unit),
     ("offset", rf"(?<![\w])(?:(?P<ap>{APPROX})\s+)?(?:(?P<n>{NUM})[\s-]+)?(?P<u>{UNIT})\s+"
-               r"(?P<dir>ago|earlier|later|before|after|from\s+now|hence|back|prior)(?![\w])",
+               r"(?:or\s+so\s+)?(?P<dir>ago|earlier|later|before|after|from\s+now|hence|back|prior)(?![\w])",
      h_offset),
     ("duration", rf"(?<![\w$])(?:(?P<the>the\s+)"
                  r"(?:(?P<rel>past|last|next|coming|first|final|previous|"

@@ -76,3 +76,11 @@ def test_align_maps_offsets_across_whitespace() -> None:
     mapping = bt.align("a  b\nc", "a b c")
     assert mapping is not None and mapping[3] == 2 and mapping[5] == 4
     assert bt.align("abc", "abd") is None
+
+
+def test_halves_score_odd_and_even_documents_apart() -> None:
+    doc = bt.parse_tml(TML, "x.tml")
+    empty = bt.Doc("y.tml", doc.dct, doc.text, [])
+    r = bt.halves([doc, empty], [list(doc.gold), [bt.Span(0, 3, "DATE", "XXXX")]])
+    assert r["odd_docs"]["value_f1"] == 1.0
+    assert r["even_docs"]["value_f1"] == 0.0 and r["even_docs"]["relaxed_precision"] == 0.0

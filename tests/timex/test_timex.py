@@ -472,3 +472,20 @@ def test_the_past_before_a_count_and_or_so_before_ago() -> None:
     assert "the past" not in [t.text for t in found]
     t = one("Then, a week or so ago, the general chose a day.", "a week or so ago")
     assert (t.type, t.value) == ("DATE", "2025-W19")
+
+
+def test_a_delay_sets_a_later_deadline_whatever_its_tense() -> None:
+    dct = D(2000, 3, 30)  # a Thursday
+    t = one("Officials postponed until Tuesday morning any action on the permit.",
+            "Tuesday morning", dct)
+    assert t.value == "2000-04-04TMO"
+    assert one("Members had filed their reports by Wednesday.", "Wednesday", dct).value == \
+        "2000-03-29"
+
+
+def test_a_month_told_in_the_past_is_the_last_one() -> None:
+    text = "In January, a clinic bombing in the city killed a guard."
+    assert one(text, "January", D(1998, 10, 25)).value == "1998-01"
+    # an -ed adjective after "a still" is no past tense: "would be paid" decides
+    text = "The split would be paid on a still unspecified date in January."
+    assert one(text, "January", D(1989, 10, 26)).value == "1990-01"

@@ -64,6 +64,7 @@ class Lexicon:
     lead_future: re.Pattern[str]  # right before an expression: "as soon as Tuesday"
     lead_past: re.Pattern[str]
     lead_soft_future: re.Pattern[str]  # "until Tuesday": ahead unless the clause is past
+    delay: re.Pattern[str]  # "postponed ... until Tuesday": the deadline is the later date
 
     def key(self, word: str) -> str:
         return " ".join(word.lower().replace("’", "'").split())
@@ -86,7 +87,7 @@ def lexicon() -> Lexicon:
         u = Unit(code, prec, prec == "time")
         units[sing] = units[plur] = u
     cues: dict[str, list[str]] = {"future": [], "past": [], "neutral": [], "lead_future": [],
-                                  "lead_past": [], "lead_soft_future": []}
+                                  "lead_past": [], "lead_soft_future": [], "delay": []}
     for kind, pat in _rows("cues.tsv", 2):
         cues[kind].append(pat)
 
@@ -117,4 +118,5 @@ def lexicon() -> Lexicon:
         future=words("future"), past=words("past"), neutral=words("neutral"),
         lead_future=lead("lead_future"), lead_past=lead("lead_past"),
         lead_soft_future=lead("lead_soft_future"),
+        delay=words("delay"),
     )

@@ -79,7 +79,10 @@ class Context:
         clause = (max(left + 1, s), min(rights, default=e))
         if self.lex.lead_soft_future.search(lead):
             # a deadline is ahead unless its clause is past; a fronted one ("Until
-            # Thursday, they had not ...") takes the tense of the clause it leads
+            # Thursday, they had not ...") takes the tense of the clause it leads;
+            # one a delay sets ("postponed until Tuesday") is ahead whatever the tense
+            if self.lex.delay.search(self.text[clause[0]:start]):
+                return "future"
             hi = clause[1]
             if not self.text[end:hi].strip() and hi < e:
                 nxt = [j for j in (self.text.find(c, hi + 1, e) for c in _CLAUSE_MARKS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -35,10 +36,19 @@ def _single(paths: list[Path], db: Path) -> dict[str, Any]:
         return export(st.store)
 
 
+def _refuse(*args: Any, **kwargs: Any) -> Any:
+    raise AssertionError("load recounted what the batch run's engine operations give")
+
+
 def _batched(paths: list[Path], tmp: Path, client: Any, every: int = 256) -> dict[str, Any]:
     report = batch.run(paths, tmp / "out", every=every, dask_client=client)
     assert not report.failed and report.candidates is not None
-    with storytrace.open(tmp / "batch.db") as st:
+    assert report.entity_names and report.story_words == report.articles
+    with storytrace.open(tmp / "batch.db") as st, pytest.MonkeyPatch.context() as mp:
+        # the corpus's entity type votes and the articles' story words come from the
+        # engine's tables: load neither counts votes nor re-reads bodies for stories
+        mp.setattr(sys.modules["storytrace.entities.link"], "vote_rows", _refuse)
+        mp.setattr("storytrace.stories.words_of", _refuse)
         loaded = batch.load(tmp / "out", st)
         assert loaded.added == report.articles and not loaded.missing
         return export(st.store)
@@ -79,12 +89,23 @@ def test_local_workers_wake_their_event_loop_less_often(dask_client: Any) -> Non
 
 
 def test_reuse_candidates_do_not_depend_on_partitions(tmp_path: Path, dask_client: Any) -> None:
-    """Parts of one article each: the shuffle still finds every recycled paragraph."""
+    """Parts of one article each: the shuffle still finds every recycled paragraph,
+    and the groupby gives the entity type votes counting them over the corpus gives."""
+    from storytrace.entities import ArticleEntities
+    from storytrace.entities.link import type_votes, vote_rows
+
     expected = _single([SAMPLE], tmp_path / "single.db")
     got = _batched([SAMPLE], tmp_path, dask_client, every=1)
     assert got["reuse"] == expected["reuse"]
     assert [a["paragraphs"] for a in got["articles"]] == [
         a["paragraphs"] for a in expected["articles"]]
+    with storytrace.open(tmp_path / "batch.db") as st:
+        arts = [(ref, ArticleEntities.from_dict(d))
+                for ref, d in st.store.stage_results("entities")]
+    votes = batch.read_votes(tmp_path / "out")
+    assert votes == type_votes(vote_rows(arts)) and len(votes) > 20
+    assert [list(v) for v in votes.values()] == [list(v) for v in
+                                                 type_votes(vote_rows(arts)).values()]
 
 
 def test_reuse_candidates_are_the_same_by_either_shuffle(tmp_path: Path, dask_client: Any,

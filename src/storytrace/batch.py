@@ -25,20 +25,24 @@ import shutil
 import sys
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from storytrace import pipeline, reuse
+from storytrace.entities.link import type_votes, vote_rows
+from storytrace.entities.recognize import ArticleEntities
 from storytrace.errors import InputError, StorytraceError
 from storytrace.ingest import _is_single_json, _read_file, expand
 from storytrace.ingest.decode import read_head
 from storytrace.ingest.jsonl import is_jsonl, line_spans, read_jsonl
 from storytrace.ingest.warc import is_warc, read_warc, record_offsets
-from storytrace.models import Article, Paragraph
+from storytrace.models import Article, ArticleRef, Paragraph
 from storytrace.quotes.link import frequent_cutoff, key_rows, pairs_in_keys, text_class, word_counts
 from storytrace.settings import Settings
+from storytrace.stories import words_of
 
 # Articles per part: enough to keep nlp.pipe's batches full and task overhead
 # small, few enough that a retried part costs seconds and a worker's memory
@@ -108,6 +112,8 @@ class BatchReport:
     errors: list[InputError] = field(default_factory=list)  # planning errors
     candidates: int | None = None  # reuse candidate pairs, when every part is done
     quote_pairs: int | None = None  # reports of the same words, when every part is done
+    entity_names: int | None = None  # distinct (name, type) rows, when every part is done
+    story_words: int | None = None  # articles counted for story grouping, likewise
 
     @property
     def articles(self) -> int:
@@ -359,6 +365,8 @@ def run_parts(parts: list[Part], out: str | Path, *, scheduler: str | None = Non
         if not report.failed:
             report.candidates = reuse_candidates(out, [p.id for p in parts])
             report.quote_pairs = quote_pairs(out, [p.id for p in parts])
+            report.entity_names = entity_names(out, [p.id for p in parts])
+            report.story_words = story_words(out, [p.id for p in parts])
     finally:
         if own:
             cluster = c.cluster
@@ -546,6 +554,146 @@ def quote_pairs(out: Path, part_ids: list[str]) -> int | None:
     return int(sum(pq.ParquetFile(f).metadata.num_rows for f in target.glob("*.parquet")))
 
 
+def _part_refs(folder: Path) -> dict[str, ArticleRef]:
+    """The corpus-stage view of a part's articles (as the store's stage_results gives it)."""
+    import pyarrow.parquet as pq
+
+    refs = {}
+    for r in pq.read_table(folder / "articles.parquet",
+                           columns=["id", "source", "published", "outlet", "meta"]).to_pylist():
+        refs[r["id"]] = ArticleRef(
+            r["id"], r["source"],
+            dt.date.fromisoformat(r["published"]) if r["published"] else None, r["outlet"],
+            tuple(json.loads(r["meta"]).get("outlets_named", [])))
+    return refs
+
+
+def _part_names(folder: str) -> Any:
+    """A part's type votes per entity name (entities.link.vote_rows)."""
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    refs = _part_refs(Path(folder))
+    table = pq.read_table(Path(folder) / "stage_results.parquet",
+                          columns=["article_id", "data"], filters=[("stage", "==", "entities")])
+    arts = [(refs[aid], ArticleEntities.from_dict(json.loads(data)))
+            for aid, data in zip(table["article_id"].to_pylist(), table["data"].to_pylist(),
+                                 strict=True) if aid in refs]
+    rows = vote_rows(arts)
+    if not rows:
+        return _names_meta()
+    return pd.DataFrame([(name, type_, n, first) for (name, type_), (n, first) in rows.items()],
+                        columns=["name", "type", "votes", "first"])
+
+
+def _names_meta() -> Any:
+    import pandas as pd
+
+    return pd.DataFrame({"name": pd.Series(dtype=object), "type": pd.Series(dtype=object),
+                         "votes": pd.Series(dtype="int64"), "first": pd.Series(dtype=object)})
+
+
+def entity_names(out: Path, part_ids: list[str]) -> int:
+    """Entity type votes as an engine operation: each part's votes per (name, type)
+    with where the pair was first seen, reduced by a groupby on the name into one
+    small table (a row per distinct name and type, `DIR/corpus/entity_names/`), the
+    same votes `entities.link` counts over the whole corpus (merge_vote_rows: sums
+    and minima, whatever the split). `load` links with them."""
+    import dask.dataframe as dd
+    import pyarrow as pa
+
+    folders = [str(out / PARTS / p) for p in part_ids]
+    rows = dd.from_map(_part_names, folders, meta=_names_meta())  # type: ignore[no-untyped-call]
+    table = rows.groupby(["name", "type"]).agg({"votes": "sum", "first": "min"}).reset_index()
+    target = out / CORPUS / "entity_names"
+    if target.exists():
+        shutil.rmtree(target)
+    table.to_parquet(str(target), write_index=False, schema=pa.schema([
+        ("name", pa.string()), ("type", pa.string()), ("votes", pa.int64()),
+        ("first", pa.string())]))
+    return _rows_in(target)
+
+
+def _rows_in(target: Path) -> int:
+    """Rows of a written table, from the files' footers, not by reading it back."""
+    import pyarrow.parquet as pq
+
+    return int(sum(pq.ParquetFile(f).metadata.num_rows for f in target.glob("*.parquet")))
+
+
+def read_votes(out: Path) -> dict[str, Counter[str]] | None:
+    """The entity_names table as entities.link's votes (None when it was not written)."""
+    import pyarrow.parquet as pq
+
+    target = out / CORPUS / "entity_names"
+    if not target.exists():
+        return None
+    t = pq.read_table(target)
+    rows = {(name, type_): (n, first) for name, type_, n, first in zip(
+        *(t[c].to_pylist() for c in ("name", "type", "votes", "first")), strict=True)}
+    return type_votes(rows)
+
+
+def _part_words(folder: str) -> Any:
+    """Each article's story words (stories.words_of its body text, in the order the
+    words first occur) with what orders it in the store: a map, no shuffle."""
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    body: dict[str, list[tuple[int, str]]] = {}
+    for r in pq.read_table(Path(folder) / "paragraphs.parquet",
+                           columns=["article_id", "idx", "kind", "text"]).to_pylist():
+        if r["kind"] == "body":  # Paragraph.is_body
+            body.setdefault(r["article_id"], []).append((r["idx"], r["text"]))
+    rows = [(r["id"], r["published"], r["source"], json.dumps(list(words_of(
+        "\n\n".join(t for _, t in sorted(body.get(r["id"], [])))).items())))
+        for r in pq.read_table(Path(folder) / "articles.parquet",
+                               columns=["id", "published", "source"]).to_pylist()]
+    return pd.DataFrame(rows, columns=["id", "published", "source", "words"]) if rows \
+        else _words_meta()
+
+
+def _words_meta() -> Any:
+    import pandas as pd
+
+    return pd.DataFrame({c: pd.Series(dtype=object)
+                         for c in ("id", "published", "source", "words")})
+
+
+def story_words(out: Path, part_ids: list[str]) -> int:
+    """Story grouping's per-article input as an engine operation: each part's
+    articles' word counts, counted on the workers (`DIR/corpus/story_words/`), so
+    `load` does not re-read every body for them. The grouping itself stays at
+    `load`: it is one pass in publication order whose document frequencies grow
+    with the stream, so no split of the corpus gives its answer."""
+    import dask.dataframe as dd
+    import pyarrow as pa
+
+    folders = [str(out / PARTS / p) for p in part_ids]
+    rows = dd.from_map(_part_words, folders, meta=_words_meta())  # type: ignore[no-untyped-call]
+    target = out / CORPUS / "story_words"
+    if target.exists():
+        shutil.rmtree(target)
+    rows.to_parquet(str(target), write_index=False, schema=pa.schema(
+        [(c, pa.string()) for c in ("id", "published", "source", "words")]))
+    return _rows_in(target)
+
+
+def read_words(out: Path) -> list[tuple[str, dt.date | None, Counter[str]]] | None:
+    """The story_words table in the store's order of articles (published, source,
+    id; undated first), as stories.relink takes it; None when it was not written."""
+    import pyarrow.parquet as pq
+
+    target = out / CORPUS / "story_words"
+    if not target.exists():
+        return None
+    t = pq.read_table(target)
+    rows = sorted(zip(*(t[c].to_pylist() for c in ("published", "source", "id", "words")),
+                      strict=True), key=lambda r: (r[0] or "", r[1], r[2]))
+    return [(aid, dt.date.fromisoformat(day) if day else None, Counter(dict(json.loads(w))))
+            for day, _, aid, w in rows]
+
+
 def _counts_meta() -> Any:
     import pandas as pd
 
@@ -562,6 +710,8 @@ def _write_manifest(out: Path, inputs: Sequence[str | Path], parts: list[Part],
         "errors": [{"source": e.source, "problem": e.problem} for e in report.errors],
         "reuse_candidates": report.candidates,
         "quote_pairs": report.quote_pairs,
+        "entity_names": report.entity_names,
+        "story_words": report.story_words,
         "written": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     tmp = out / f".{MANIFEST}.tmp"
@@ -627,6 +777,8 @@ def load(out: str | Path, corpus: Any) -> LoadReport:
         table = pq.read_table(target)
         pairs = list(zip(*(table[c].to_pylist() for c in ("a", "b", "forward", "backward")),
                          strict=True))
+    votes = read_votes(out) if manifest.get("entity_names") is not None else None
+    words = read_words(out) if manifest.get("story_words") is not None else None
     with store.transaction():
         fresh = next(iter(store.articles()), None) is None
         run_id = store.start_run([str(out)])
@@ -647,7 +799,9 @@ def load(out: str | Path, corpus: Any) -> LoadReport:
             # others, or with parts missing or repeated, reuse bands the store itself
             whole = fresh and not report.missing and not report.unchanged
             pipeline.link(store, reuse_candidates=cands if whole else None,
-                          quote_pairs=pairs if whole else None)
+                          quote_pairs=pairs if whole else None,
+                          entity_votes=votes if whole else None,
+                          story_words=words if whole else None)
         store.finish_run(run_id, added=report.added, unchanged=report.unchanged,
                          errors=len(report.errors))
     return report

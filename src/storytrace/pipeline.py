@@ -98,16 +98,24 @@ def process(
 
 
 def link(store: Any, *, reuse_candidates: Any = None,
-         quote_pairs: Iterable[tuple[str, str, bool, bool]] | None = None) -> None:
+         quote_pairs: Iterable[tuple[str, str, bool, bool]] | None = None,
+         entity_votes: Any = None, story_words: Any = None) -> None:
     """Run the corpus stages over everything the store holds.
 
-    `reuse_candidates` and `quote_pairs` are what a batch run found by its own
-    shuffles (see storytrace.batch): the reuse stage then verifies those
-    candidates instead of banding again, and quote origins join those reports
-    of the same words instead of comparing every pair of a speaker's quotes.
+    `reuse_candidates`, `quote_pairs`, `entity_votes` and `story_words` are
+    what a batch run found by its own shuffles, groupbys and maps (see
+    storytrace.batch): the reuse stage then verifies those candidates instead
+    of banding again, quote origins join those reports of the same words
+    instead of comparing every pair of a speaker's quotes, entity linking types
+    names by those votes instead of counting them over every article, and
+    story grouping takes each article's word counts instead of re-reading its body.
     """
     for stage in CORPUS_STAGES:
-        if stage is reuse.relink and reuse_candidates is not None:
+        if stage is entities.relink and entity_votes is not None:
+            entities.relink(store, votes=entity_votes)
+        elif stage is stories.relink and story_words is not None:
+            stories.relink(store, words=story_words)
+        elif stage is reuse.relink and reuse_candidates is not None:
             reuse.relink(store, candidates=reuse_candidates)
         elif stage is quotes.relink and quote_pairs is not None:
             relink_pairs(store, quote_pairs)

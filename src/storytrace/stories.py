@@ -278,13 +278,22 @@ def _check(story: _Story, df: Counter[str], n: int) -> tuple[_Story, _Story] | N
 STAGE = "stories"
 
 
-def relink(store: Any) -> dict[str, int]:
-    """Group the stored articles into stories (publication order) and store the result."""
+def relink(store: Any, words: Iterable[tuple[str, dt.date | None, Counter[str]]] | None = None
+           ) -> dict[str, int]:
+    """Group the stored articles into stories (publication order) and store the result.
+
+    `words`: (id, published, words_of its body) of every stored article in the
+    store's order, as a batch run counted them on its workers (storytrace.batch),
+    so the bodies are not read again here. The tracker itself runs here, in one
+    pass: each article is judged on the document frequencies of what came before it.
+    """
+    if words is None:
+        words = ((a.id, a.published, words_of(a.body_text)) for a in store.articles())
     docs = []
-    for a in store.articles():
-        ents = Counter(eid for _, _, _, eid, kind in store.mentions_of_article(a.id)
+    for aid, day, counts in words:
+        ents = Counter(eid for _, _, _, eid, kind in store.mentions_of_article(aid)
                        if kind in ("name", "short"))
-        docs.append(StoryDoc(a.id, a.published, words_of(a.body_text), ents))
+        docs.append(StoryDoc(aid, day, counts, ents))
     stories = group(docs)
     store.replace_stories(stories)
     return stories

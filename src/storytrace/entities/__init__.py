@@ -25,12 +25,13 @@ def extract_dict(parsed: ParsedArticle, ctx: Any = None, results: Any = None) ->
     return extract(parsed, getattr(ctx, "people", None), getattr(ctx, "outlets", None)).to_dict()
 
 
-def relink(store: Any) -> LinkResult:
-    """Link every article's entities again and store the result (in the caller's transaction)."""
+def relink(store: Any, votes: Any = None) -> LinkResult:
+    """Link every article's entities again and store the result (in the caller's
+    transaction); `votes`: the corpus's type votes as a batch run summed them."""
     from storytrace.entities.check import check
 
     arts = [(ref, ArticleEntities.from_dict(data)) for ref, data in store.stage_results(STAGE)]
-    result = link(arts)
+    result = link(arts, votes=votes)
     findings = result.findings + check(result.entities, {ref.id: ref for ref, _ in arts})
     store.replace_entities(result.entities, [dataclasses.asdict(f) for f in findings],
                            result.local_map)

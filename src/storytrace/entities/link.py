@@ -89,14 +89,52 @@ class LinkResult:
     local_map: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
-def _type_votes(arts: list[tuple[ArticleRef, ArticleEntities]]) -> dict[str, Counter[str]]:
-    votes: dict[str, Counter[str]] = defaultdict(Counter)
-    for _, ae in arts:
+# (normalised name, type) -> (votes, where first seen): what a set of articles says
+# about each name's type. Sums and minima, so the rows of any split of the corpus
+# merge into those of the whole (the batch run's groupby on the name).
+VoteRows = dict[tuple[str, str], tuple[int, str]]
+
+
+def order_key(a: ArticleRef) -> str:
+    """An article's place in the corpus order as one sortable string (publication day,
+    source, id), so the first sighting of a name is a minimum any partition can take."""
+    day = (a.published or dt.date.min).isoformat()
+    return f"{day}\x1f{a.source}\x1f{a.id}"
+
+
+def vote_rows(arts: Iterable[tuple[ArticleRef, ArticleEntities]]) -> VoteRows:
+    """Type evidence per name form in these articles (see VoteRows)."""
+    rows: VoteRows = {}
+    for a, ae in arts:
+        at = order_key(a)
+        i = 0
         for e in ae.entities:
             for form, kind in e.forms.items():
                 if kind in ("name", "short"):
                     # A surname of a full name is as good evidence as the name itself.
-                    votes[norm(form)][e.type] += e.strength * 2
+                    k = (norm(form), e.type)
+                    n, first = rows.get(k, (0, ""))
+                    rows[k] = (n + e.strength * 2, first or f"{at}\x1f{i:06d}")
+                    i += 1
+    return rows
+
+
+def merge_vote_rows(parts: Iterable[VoteRows]) -> VoteRows:
+    """The rows of several sets of articles as those of their union."""
+    out: VoteRows = {}
+    for rows in parts:
+        for k, (n, first) in rows.items():
+            m, f = out.get(k, (0, first))
+            out[k] = (m + n, min(f, first))
+    return out
+
+
+def type_votes(rows: VoteRows) -> dict[str, Counter[str]]:
+    """Votes per name, each name's types in the order first seen (ties go to the
+    earlier one, as they did when votes were counted in corpus order)."""
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for (name, type_), (n, _) in sorted(rows.items(), key=lambda kv: kv[1][1]):
+        votes[name][type_] += n
     return votes
 
 
@@ -108,11 +146,17 @@ def _retype(e: LocalEntity, votes: dict[str, Counter[str]]) -> str:
     return best if n > v[e.type] else e.type
 
 
-def link(arts: Iterable[tuple[ArticleRef, ArticleEntities]]) -> LinkResult:
-    """All articles' local entities -> the corpus's entities, aliases, mentions and facts."""
-    arts = sorted(arts, key=lambda x: (x[0].published or dt.date.min, x[0].source))
+def link(arts: Iterable[tuple[ArticleRef, ArticleEntities]], *,
+         votes: dict[str, Counter[str]] | None = None) -> LinkResult:
+    """All articles' local entities -> the corpus's entities, aliases, mentions and facts.
+
+    `votes` is `type_votes` of the corpus when a batch run has summed them on
+    its workers (storytrace.batch); without it they are counted here.
+    """
+    arts = sorted(arts, key=lambda x: order_key(x[0]))
     info = {a.id: a for a, _ in arts}
-    votes = _type_votes(arts)
+    if votes is None:
+        votes = type_votes(vote_rows(arts))
     groups: dict[tuple[str, str], _Group] = {}
     local_to_group: dict[tuple[str, str], tuple[str, str]] = {}
     findings: list[Finding] = []

@@ -489,3 +489,18 @@ def test_a_month_told_in_the_past_is_the_last_one() -> None:
     # an -ed adjective after "a still" is no past tense: "would be paid" decides
     text = "The split would be paid on a still unspecified date in January."
     assert one(text, "January", D(1989, 10, 26)).value == "1990-01"
+
+
+def test_until_then_is_the_deadline_just_named() -> None:
+    text = ("Conversion rights will terminate on Nov. 30. Until then, Acme said the stock "
+            "remains convertible, as it had been.")
+    assert one(text, "then", D(1989, 10, 30)).value == "1989-11-30"
+
+
+@pytest.mark.parametrize(("text", "phrase", "value"), [
+    ("Earnings will be lower for the last half of 1989.", "the last half of 1989", "1989-H2"),
+    ("Sales rose in the first half of 1990.", "the first half of 1990", "1990-H1"),
+    ("Sales rose in the last quarter of next year.", "the last quarter of next year", "1990-Q4"),
+])
+def test_halves_and_quarters_of_a_named_year(text: str, phrase: str, value: str) -> None:
+    assert one(text, phrase, D(1989, 10, 26)).value == value

@@ -154,7 +154,9 @@ class Context:
         """
         if self.blocked:
             return None, "none"
-        past = self.mode(start, end) == "past"
+        # "until then", "by then": the deadline the text just named, ahead or not
+        past = not _DEADLINE_BEFORE.search(self.before(start, 8)) and \
+            self.mode(start, end) == "past"
         cands = [p for p in reversed(self.dates) if not (past and p.bounds()[0] > self.dct)]
         if not cands:
             return Point(self.dct, "day"), "dct"
@@ -164,6 +166,7 @@ class Context:
         return p, "text"
 
 
+_DEADLINE_BEFORE = re.compile(r"\b(?:until|till|by)\s+$")
 _REPORTED_BEFORE = re.compile(r"\b(?:said|told|announced|reported|added|confirmed)\s+(?:on\s+)?$")
 _EVENT_AFTER = re.compile(r"\s+(?!(?:yesterday|today|tomorrow|that|then|last|this)\b)[\w'’]")
 # A period after these ends no sentence: "Roe vs. Wade", "Gen. Ne Win", "Sept. 30".
@@ -337,6 +340,8 @@ _YEAR_CUE = re.compile(r"(?:\b(?:in|since|of|by|from|until|till|during|before|af
 
 def h_year(m: re.Match[str], c: Context) -> Found | None:
     y = int(m["y"])
+    if m["part"] and re.search(r"\bhalf\b", m["part"], re.I):
+        return None  # "the first half of 1990" is 1990-H1: the quarter rule's
     cue = bool(m["part"] or m["fiscal"] or m["the"]) or bool(
         _YEAR_CUE.search(c.before(m.start(), 14)))
     if not cue and (y < 1900 or _NOT_YEAR_AFTER.match(c.after(m.end(), 20))):
@@ -422,6 +427,10 @@ def h_season(m: re.Match[str], c: Context) -> Found | None:
 def h_quarter(m: re.Match[str], c: Context) -> Found | None:
     unit = m["q"].lower()
     o = m["ord"].lower()
+    if o in ("last", "latter"):  # "the last half of 1989": of a named year only
+        if not (m["y"] or m["ry"]):
+            return None
+        o = "second" if unit == "half" else "fourth"
     n = L.ordinals.get(o) or int(re.sub(r"\D", "", o))
     if (unit == "half" and n > 2) or n > 4:
         return None
@@ -955,7 +964,7 @@ RULES: list[tuple[str, str, Handler]] = [
      h_season),
     ("quarter", rf"{B}(?:the\s+)?(?:(?P<y0>{YEAR})\s+|fiscal\s+|(?P<ago>year-ago|year-earlier)\s+"
                 r"|(?P<ry0>this|last|next)\s+year['’]s\s+)?"
-                r"(?P<ord>first|second|third|fourth|"
+                r"(?P<ord>first|second|third|fourth|last|latter|"
                 r"1st|2nd|3rd|4th)(?:\s+|(?P<hq>-))(?:fiscal\s+)?(?P<q>quarter|half)(?![\w])"
                 rf"(?:\s+of\s+(?:fiscal\s+)?(?:(?P<y>{YEAR})(?!\d)|(?P<ry>this|last|next)\s+year))?",
      h_quarter),

@@ -504,3 +504,16 @@ def test_until_then_is_the_deadline_just_named() -> None:
 ])
 def test_halves_and_quarters_of_a_named_year(text: str, phrase: str, value: str) -> None:
     assert one(text, phrase, D(1989, 10, 26)).value == value
+
+
+def test_this_past_weekend_is_one_expression() -> None:
+    dct = D(2013, 3, 14)  # a Thursday
+    assert one("This past weekend, protesters marched.", "This past weekend", dct).value == \
+        "2013-W10-WE"
+    assert one("This coming week he flies.", "This coming week", dct).value == "2013-W12"
+
+
+def test_a_rate_needs_its_amount_in_the_same_sentence() -> None:
+    found = tag("The law took effect Jan. 1. A week after the vote, he quit.", D(2013, 3, 14))
+    assert [(t.text, t.type) for t in found][1] == ("A week", "DURATION")
+    assert one("It costs $2 million a year.", "a year").type == "SET"

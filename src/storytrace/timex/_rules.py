@@ -502,7 +502,8 @@ _REL_STEP = {"last": -1, "past": -1, "previous": -1, "this": 0, "current": 0, "n
 def h_rel_unit(m: re.Match[str], c: Context) -> Found | None:
     if m.group(0)[:1].isupper() and _title(m, c):
         return None
-    rel = m["rel"].lower()
+    rel = " ".join(m["rel"].lower().split())
+    rel = _REL_ALIAS.get(rel, rel) if rel.startswith("this ") else rel  # "this past week"
     unit_w = " ".join(m["u"].lower().split())
     pre = " ".join((m["pre"] or "").lower().replace("-", " ").split())
     if rel == "the" and not pre:
@@ -604,8 +605,9 @@ def h_duration(m: re.Match[str], c: Context) -> Found | None:
         n += 0.5
     unit_w = m["u"]
     word = m["n"].lower()
+    # "$2 million a year" is a rate; "... Jan. 1. A week after the vote" is not
     if word in ("a", "an", "one") and not (m["the"] or m["ap"]) and _MONEY_BEFORE.search(
-            c.before(m.start(), 20)):
+            _SENTENCE_END.split(c.text[max(0, m.start() - 20):m.start() + 1])[-1][:-1]):
         return Found("SET", _dur(1, unit_w))
     if re.fullmatch(YEAR, m["n"]) and L.unit(unit_w).code == "Q":  # "the 1988 quarter"
         framed = c.quarter_before(m.start())
@@ -978,7 +980,8 @@ RULES: list[tuple[str, str, Handler]] = [
                  r"\s+(?:(?:first|second|third|fourth)\s+)?(?P<u>quarter|period)(?![\w-])"
                  r"|(?<![\w-])(?:year-ago|year-earlier)(?![\w-])",
      h_year_ago),
-    ("rel_unit", rf"(?<![\w])(?:(?P<pre>{PART})[\s-]+)?(?P<the>the\s+)?(?P<rel>last|this|next|past|"
+    ("rel_unit", rf"(?<![\w])(?:(?P<pre>{PART})[\s-]+)?(?P<the>the\s+)?"
+                 r"(?P<rel>this\s+past|this\s+coming|last|this|next|past|"
                  r"coming|current|previous|the)\s+(?P<u>week|weekend|month|year|decade|century|"
                  r"fiscal\s+year)(?![\w-])", h_rel_unit),
     ("offset", rf"(?<![\w])(?:(?P<ap>{APPROX})\s+)?(?:(?P<n>{NUM})[\s-]+)?(?P<u>{UNIT})\s+"

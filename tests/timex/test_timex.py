@@ -517,3 +517,8 @@ def test_a_rate_needs_its_amount_in_the_same_sentence() -> None:
     found = tag("The law took effect Jan. 1. A week after the vote, he quit.", D(2013, 3, 14))
     assert [(t.text, t.type) for t in found][1] == ("A week", "DURATION")
     assert one("It costs $2 million a year.", "a year").type == "SET"
+
+
+def test_an_amount_with_a_thousands_comma() -> None:
+    t = one("For the first time in 1,000 years, a pope resigned.", "1,000 years")
+    assert (t.type, t.value) == ("DURATION", "P1000Y")

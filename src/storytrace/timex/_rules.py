@@ -187,7 +187,7 @@ TOD = alternation(list(L.times_of_day))
 ORD = alternation(list(L.ordinals)) + r"|\d{1,2}(?:st|nd|rd|th)"
 _ONES = "one|two|three|four|five|six|seven|eight|nine"
 _TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
-NUM = (rf"(?:\d+(?:\.\d+)?(?:\s+1/2)?|(?:{_TENS})[\s-](?:{_ONES})|"
+NUM = (rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?(?:\s+1/2)?|(?:{_TENS})[\s-](?:{_ONES})|"
        rf"{alternation(list(L.numbers))})(?:\s+and\s+a\s+half)?")
 UNIT = alternation(list(L.units))
 APPROX = alternation(list(L.approx))
@@ -205,6 +205,8 @@ def _num(text: str) -> float | None:
         t, extra = t[: -len(" and a half")], 0.5
     if t.endswith(" 1/2"):
         t, extra = t[:-4], 0.5
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", t):  # "1,000 years"
+        return float(t.replace(",", "")) + extra
     if re.fullmatch(r"\d+(?:\.\d+)?", t):
         return float(t) + extra
     if t in L.numbers:

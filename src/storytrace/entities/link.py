@@ -40,10 +40,34 @@ ROLE_BONUS = 3.0
 
 @dataclass
 class _Group:
+    """One entity being built. Members and descriptors join through add/absorb/describe,
+    which keep the mention and gender sums that the merges and each descriptor's
+    candidates ask for: summing over the members at each question made linking
+    quadratic in a popular name's mentions."""
+
     type: str
     members: list[tuple[str, LocalEntity]] = field(default_factory=list)  # (article id, local)
     descriptors: list[tuple[str, Descriptor]] = field(default_factory=list)
     extra_aliases: dict[str, int] = field(default_factory=dict)
+    # running sums: members' mentions, then (m, f) votes of members and of descriptors
+    n_mentions: int = 0
+    votes: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
+
+    def add(self, aid: str, e: LocalEntity) -> None:
+        self.members.append((aid, e))
+        self.n_mentions += len(e.mentions)
+        self.votes[0] += e.gender[0]
+        self.votes[1] += e.gender[1]
+
+    def absorb(self, other: _Group) -> None:
+        """Another group's members join this one (merges run before descriptors)."""
+        for aid, e in other.members:
+            self.add(aid, e)
+
+    def describe(self, aid: str, d: Descriptor) -> None:
+        self.descriptors.append((aid, d))
+        self.votes[2] += d.gender == "m"
+        self.votes[3] += d.gender == "f"
 
     def forms(self) -> Counter[str]:
         c: Counter[str] = Counter()
@@ -55,14 +79,11 @@ class _Group:
         return c
 
     def mention_count(self) -> int:
-        return sum(len(e.mentions) for _, e in self.members) + len(self.descriptors)
+        return self.n_mentions + len(self.descriptors)
 
     def gender(self) -> str | None:
-        m = sum(e.gender[0] for _, e in self.members)
-        f = sum(e.gender[1] for _, e in self.members)
-        for _, d in self.descriptors:
-            m += 3 if d.gender == "m" else 0
-            f += 3 if d.gender == "f" else 0
+        m = self.votes[0] + 3 * self.votes[2]
+        f = self.votes[1] + 3 * self.votes[3]
         if m >= 2 and m >= GENDER_MARGIN * f:
             return "m"
         if f >= 2 and f >= GENDER_MARGIN * m:
@@ -162,7 +183,7 @@ def link(arts: Iterable[tuple[ArticleRef, ArticleEntities]], *,
     findings: list[Finding] = []
 
     def put(aid: str, e: LocalEntity, gkey: tuple[str, str]) -> None:
-        groups.setdefault(gkey, _Group(gkey[0])).members.append((aid, e))
+        groups.setdefault(gkey, _Group(gkey[0])).add(aid, e)
         local_to_group[(aid, e.key)] = gkey
 
     singles: list[tuple[str, LocalEntity]] = []
@@ -197,8 +218,12 @@ def link(arts: Iterable[tuple[ArticleRef, ArticleEntities]], *,
     cooc = _cooccurrence(arts, local_to_group)
     ages = _stated_ages(arts, local_to_group)
     roles = _stated_roles(arts, local_to_group)
+    offices: dict[str, set[tuple[str, str]]] = defaultdict(set)  # office -> its holders
+    for gkey, words in roles.items():
+        for w in words & OFFICES:
+            offices[w].add(gkey)
     for a, ae in arts:
-        _resolve(a, ae, groups, local_to_group, cooc, ages, roles)
+        _resolve(a, ae, groups, local_to_group, cooc, ages, roles, offices)
     ents = _entities(groups, local_to_group, arts, info)
     by_group = {k: _entity_id(groups[k].type, _canonical(groups[k], k, arts)) for k in groups}
     kept = {e.id for e in ents}
@@ -236,18 +261,18 @@ def _merge_people(groups: dict[tuple[str, str], _Group],
         owners = by_part.get(e.name)
         if owners:
             best = max(owners, key=lambda k: full[k].mention_count())
-            groups[best].members.append((aid, e))
+            groups[best].add(aid, e)
             local_to_group[(aid, e.key)] = best
             continue
         org = sorted(starts.get(norm(e.name), []), key=lambda k: len(k[1]))
         if org and all(o[1].startswith(org[0][1]) for o in org):
             org = org[:1]  # "Greyholm" of "Greyholm Island" (and of "Greyholm Island Courier")
         if len(org) == 1:  # "Greyholm" of "Greyholm Island", tagged a person by NER
-            groups[org[0]].members.append((aid, e))
+            groups[org[0]].add(aid, e)
             local_to_group[(aid, e.key)] = org[0]
             continue
         key = ("PERSON", norm(e.name))
-        groups.setdefault(key, _Group("PERSON")).members.append((aid, e))
+        groups.setdefault(key, _Group("PERSON")).add(aid, e)
         local_to_group[(aid, e.key)] = key
 
 
@@ -255,7 +280,7 @@ def _move(groups: dict[tuple[str, str], _Group],
           local_to_group: dict[tuple[str, str], tuple[str, str]],
           src: tuple[str, str], dst: tuple[str, str]) -> None:
     g = groups.pop(src)
-    groups[dst].members += g.members
+    groups[dst].absorb(g)
     for aid, e in g.members:
         local_to_group[(aid, e.key)] = dst
 
@@ -273,10 +298,14 @@ def _merge_prefixes(groups: dict[tuple[str, str], _Group],
                     local_to_group: dict[tuple[str, str], tuple[str, str]], type_: str) -> None:
     """A one-word name that starts (or, for outlets, ends) exactly one longer one
     of the same type is its short form: 'Corvane', 'the Ledger'."""
-    keys = [k for k in groups if k[0] == type_]
+    by_word: dict[str, set[tuple[str, str]]] = defaultdict(set)  # first (or an outlet's last)
+    for o in groups:
+        if o[0] == type_ and " " in o[1]:
+            by_word[o[1].split()[0]].add(o)
+            if type_ == "OUTLET":
+                by_word[o[1].split()[-1]].add(o)
     for k in [k for k in groups if " " not in k[1] and k[0] in (type_, "ORG", "PERSON")]:
-        owners = [o for o in keys if " " in o[1] and o in groups and (
-            o[1].split()[0] == k[1] or (type_ == "OUTLET" and o[1].split()[-1] == k[1]))]
+        owners = [o for o in by_word.get(k[1], ()) if o in groups]
         if len(owners) == 1 and k in groups and (k[0] == type_ or groups[k].mention_count() < 3):
             _move(groups, local_to_group, k, owners[0])
 
@@ -290,11 +319,14 @@ def _merge_acronyms(groups: dict[tuple[str, str], _Group],
     """'CDW' joins 'Coastline Daily Wire' when exactly one name has those initials."""
     names = {k: g.members[0][1].name if g.members else next(iter(g.extra_aliases))
              for k, g in groups.items() if g.members or g.extra_aliases}
+    by_initials: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for o, n in names.items():
+        if " " in n:
+            by_initials[_initials(n)].append(o)
     for k, name in list(names.items()):
         if k not in groups or " " in name or not (name.isupper() and 2 <= len(name) <= 6):
             continue
-        owners = [o for o, n in names.items()
-                  if o != k and o in groups and " " in n and _initials(n) == name]
+        owners = [o for o in by_initials.get(name, ()) if o != k and o in groups]
         if len(owners) == 1:
             _move(groups, local_to_group, k, owners[0])
 
@@ -430,7 +462,8 @@ def _resolve(a: ArticleRef, ae: ArticleEntities, groups: dict[tuple[str, str], _
              local_to_group: dict[tuple[str, str], tuple[str, str]],
              cooc: Counter[tuple[tuple[str, str], tuple[str, str]]],
              ages: dict[tuple[str, str], list[tuple[dt.date, int]]],
-             roles: dict[tuple[str, str], set[str]]) -> None:
+             roles: dict[tuple[str, str], set[str]],
+             offices: dict[str, set[tuple[str, str]]]) -> None:
     """Each descriptor to the most salient candidate its gender, age and works allow.
 
     Descriptors with the strongest constraints go first; within a sentence two
@@ -469,15 +502,17 @@ def _resolve(a: ArticleRef, ae: ArticleEntities, groups: dict[tuple[str, str], _
             if score > best_score:
                 best, best_score = gkey, score
         if d.head in OFFICES:
-            holders = [k for k, r in roles.items() if d.head in r and k not in taken[sentence]]
+            holders = [k for k in offices[d.head] if k not in taken[sentence]]
             if len(holders) == 1:  # the corpus knows one mayor: "the mayor" is her
                 best = holders[0]
         if best is not None:
-            groups[best].descriptors.append((a.id, d))
+            groups[best].describe(a.id, d)
             taken[sentence].add(best)
             if d.age is not None and a.published:
                 ages[best].append((a.published, d.age))
             roles[best].add(d.head)
+            if d.head in OFFICES:
+                offices[d.head].add(best)
 
 
 def _canonical(g: _Group, gkey: tuple[str, str],
@@ -494,9 +529,8 @@ def _canonical(g: _Group, gkey: tuple[str, str],
             place = lookup_place(form)
             if place is not None:
                 return place.name
-    names = [f for f, n in forms.most_common()
-             if (n and any(e.forms.get(f) == "name" for _, e in g.members))
-             or f in g.extra_aliases]
+    named = {f for _, e in g.members for f, k in e.forms.items() if k == "name"}
+    names = [f for f, n in forms.most_common() if (n and f in named) or f in g.extra_aliases]
     if g.type == "PERSON":
         # "Councillor Ben Aldous" is a mention of "Ben Aldous"
         kinds = {f: k for _, e in g.members for f, k in e.forms.items()}
@@ -534,6 +568,7 @@ def _entities(groups: dict[tuple[str, str], _Group],
                 value = names[other]
             facts[gkey].append(Fact(f.key, value, a.published, a.id, f.para, f.text))
     out: list[Entity] = []
+    at: dict[str, int] = {}  # entity id -> its place in out
     for gkey, g in groups.items():
         name = names[gkey]
         aliases: dict[str, None] = {}
@@ -564,7 +599,7 @@ def _entities(groups: dict[tuple[str, str], _Group],
                 unique.append(fact)
         facts[gkey] = unique
         eid = _entity_id(g.type, name)
-        twin = next((i for i, x in enumerate(out) if x.id == eid), None)
+        twin = at.get(eid)
         if twin is not None:  # two groups that came to the same name are one entity
             x = out[twin]
             out[twin] = dataclasses.replace(
@@ -572,6 +607,7 @@ def _entities(groups: dict[tuple[str, str], _Group],
                 mentions=x.mentions + tuple(mentions), facts=x.facts + tuple(facts[gkey]),
                 mention_count=x.mention_count + len(mentions))
             continue
+        at[eid] = len(out)
         out.append(Entity(eid, name, g.type, alias_list, tuple(sorted(
             mentions, key=lambda m: (m.article_id, m.para_index, m.start))),
             tuple(facts.get(gkey, ())), len(mentions),

@@ -9,8 +9,9 @@ A part is a few hundred articles: a JSON Lines byte range, a run of WARC
 records from an offset, or a group of small files. Each task writes its part's
 tables to a temporary folder and renames it into place, so a part is either
 complete or absent; a re-run skips the parts already written. Reuse
-candidates come from a shuffle of MinHash band keys across all parts, and the
+candidates come from a shuffle of MinHash band keys across all parts, the
 reports of the same words (quote origins) from a shuffle of quote word keys,
+entity type votes from a groupby on the name and story words from a map,
 never from gathering the corpus on one process.
 """
 

@@ -54,6 +54,7 @@ class ParsedArticle:
     doc: Any
     para_index: tuple[int, ...]  # Paragraph.index of each body paragraph, in doc order
     starts: tuple[int, ...]
+    parsed_text: str | None = None  # the text given to the parser, when the caller kept it
 
     @functools.cached_property
     def sent_bounds(self) -> list[tuple[int, int]]:
@@ -90,8 +91,11 @@ class ParsedArticle:
 
     @functools.cached_property
     def text(self) -> str:
-        """The parsed text, read once: spaCy's `doc.text` joins every token on each call
-        (here the tokens already made)."""
+        """The parsed text. spaCy's tokens keep every character, so the doc's text is
+        the parser's input: kept from `parse`, else joined from the tokens once
+        (`doc.text` joins them anew on every call)."""
+        if self.parsed_text is not None:
+            return self.parsed_text
         return "".join(t.text_with_ws for t in self.tokens)
 
     @functools.cached_property
@@ -183,5 +187,5 @@ def parse(articles: Iterable[Article], *, batch_size: int = 64) -> Iterator[Pars
     nlp = load()
     layouts = [(a, *body_layout(a)) for a in articles]
     docs = nlp.pipe((t for _, t, _, _ in layouts), batch_size=batch_size)
-    for (a, _, idx, starts), doc in zip(layouts, docs, strict=True):
-        yield ParsedArticle(a, doc, idx, starts)
+    for (a, text, idx, starts), doc in zip(layouts, docs, strict=True):
+        yield ParsedArticle(a, doc, idx, starts, text)

@@ -87,11 +87,11 @@ class LocalReport:
     headline_stance: str | None = None
 
 
-def _match(tokens: list[Any], phrase: cues.Phrase, i: int) -> bool:
+def _match(tokens: list[Any], lows: list[str], phrase: cues.Phrase, i: int) -> bool:
     n = len(phrase.words)
     if i + n > len(tokens):
         return False
-    if any(tokens[i + j].lower_ != w for j, w in enumerate(phrase.words)):
+    if lows[i:i + n] != list(phrase.words):
         return False
     if n == 1:
         t = tokens[i]
@@ -116,6 +116,18 @@ def _head(tokens: list[Any], i0: int, i1: int) -> Any:
                 tokens[i0])
 
 
+@functools.cache
+def _phrase_index() -> dict[str, list[tuple[int, str, cues.Phrase]]]:
+    """Every frame's phrases and opposites by their first word, with the frame's place."""
+    index: dict[str, list[tuple[int, str, cues.Phrase]]] = {}
+    for k, fr in enumerate(cues.frames()):
+        for how, plist in (("phrase", fr.phrases), ("opposite", fr.opposite)):
+            for ph in plist:
+                if ph.words:
+                    index.setdefault(ph.words[0], []).append((k, how, ph))
+    return index
+
+
 def match_frame(tokens: list[Any]) -> tuple[cues.Frame, int, int, str] | None:
     """The first frame the tokens word: (frame, first token, end token, how).
 
@@ -125,23 +137,28 @@ def match_frame(tokens: list[Any]) -> tuple[cues.Frame, int, int, str] | None:
     of dating speculation, the outing seems to confirm the pair's budding romance").
     """
     excl = cues.exclusives()
-    # Where each word is, so a phrase is tried only where its first word stands
-    # (every frame's every phrase at every token was most of the ingest time).
     lows = [t.lower_ for t in tokens]  # read once: every frame looks at every word
-    at: dict[str, list[int]] = {}
-    for i, low in enumerate(lows):
-        at.setdefault(low, []).append(i)
     # exclusive words ("strictly"); "not only ... but also" widens, it does not narrow
     narrowing = [i for i, low in enumerate(lows)
                  if low in excl and not (i and lows[i - 1] in ("not", "n't"))]
-    for fr in cues.frames():
-        hits: list[tuple[int, int, int, str]] = []
-        for how, plist in (("phrase", fr.phrases), ("opposite", fr.opposite)):
-            for ph in plist:
-                for i in at.get(ph.words[0], ()) if ph.words else ():
-                    if _match(tokens, ph, i):
-                        hits.append((_depth(_head(tokens, i, i + len(ph.words))), i,
-                                     i + len(ph.words), how))
+    # A phrase is tried only where its first word stands (every frame's every
+    # phrase at every token was most of the ingest time), and only the phrases
+    # whose first word the sentence has are looked at.
+    at: dict[str, list[int]] = {}
+    for i, low in enumerate(lows):
+        at.setdefault(low, []).append(i)
+    index = _phrase_index()
+    found: dict[int, list[tuple[int, int, int, str]]] = {}
+    for low, places in at.items():
+        for k, how, ph in index.get(low, ()):
+            for i in places:
+                if _match(tokens, lows, ph, i):
+                    found.setdefault(k, []).append(
+                        (_depth(_head(tokens, i, i + len(ph.words))), i, i + len(ph.words), how))
+    frames = cues.frames()
+    for k in range(len(frames)) if narrowing else sorted(found):
+        fr = frames[k]
+        hits = found.get(k, [])
         if fr.contrast:
             for i in narrowing:
                 for j in range(i + 1, min(len(tokens), i + 1 + CONTRAST_WINDOW)):

@@ -230,14 +230,20 @@ def _gazetteer(art: _Article, known_outlets: dict[str, str]) -> list[_Cand]:
 
     doc, toks, texts, idx = art.doc, art.tokens, art.token_texts, art.token_idx
     size = len(texts)
-    # spans end on neither punctuation (but "!") nor space
-    ends = [not ((t.is_punct and t.text != "!") or t.is_space) for t in toks]
+    def ends(k: int) -> bool:
+        """Spans end on neither punctuation (but "!") nor space: read only where a
+        key may start, a few words of an article."""
+        t = toks[k]
+        return not ((t.is_punct and texts[k] != "!") or t.is_space)
+
     out: list[_Cand] = []
     i = 0
     while i < size:
         word = texts[i]
-        glued = _GLUED.match(word)
-        if not (word[:1].isupper() or word[:1].isdigit() or glued):
+        first = word[:1]
+        # a glued name starts with a lower-case preposition: "toGreyholm"
+        glued = None if first.isupper() or first.isdigit() else _GLUED.match(word)
+        if not (first.isupper() or first.isdigit() or glued):
             i += 1
             continue
         if glued and (entry := lookup(norm(glued.group(2)))):
@@ -254,7 +260,7 @@ def _gazetteer(art: _Article, known_outlets: dict[str, str]) -> list[_Cand]:
             continue
         for n in range(min(6, size - i), 0, -1):
             last = i + n - 1
-            if not ends[last]:
+            if not ends(last):
                 continue
             # the text of doc[i:i + n]
             text = strip_possessive(art.text[idx[i]:idx[last] + len(texts[last])])
@@ -427,19 +433,19 @@ def _known(art: _Article, known_people: KnownNames) -> list[_Cand]:
     """Names the corpus already knows, found even where NER misses them here: full
     names, and surnames that are not common words ("Quill went on the radio")."""
     out = []
-    toks = art.tokens
+    toks, texts, idx, text = art.tokens, art.token_texts, art.token_idx, art.text
     surnames = set(known_people.get(SURNAMES, []))
-    for tok in toks:
-        for name in known_people.get(tok.text, ()):
-            if art.text.startswith(name, tok.idx):
-                end = tok.idx + len(name)
-                if end == len(art.text) or not art.text[end].isalnum():
-                    out.append(_Cand(tok.idx, end, name, "PERSON", MEDIUM))
-    for tok in toks:
-        if tok.text in surnames and not tok.is_stop and len(tok.text) > 3 and (
-                toks[tok.i + 1].pos_ in ("VERB", "AUX", "PUNCT", "PART")
-                if tok.i + 1 < len(toks) else True):
-            c = _Cand(tok.idx, tok.idx + len(tok.text), tok.text, "PERSON", WEAK)
+    for i, word in enumerate(texts):  # the cached texts: no token attribute read per word
+        for name in known_people.get(word, ()):
+            if text.startswith(name, idx[i]):
+                end = idx[i] + len(name)
+                if end == len(text) or not text[end].isalnum():
+                    out.append(_Cand(idx[i], end, name, "PERSON", MEDIUM))
+    for i, word in enumerate(texts):
+        if word in surnames and len(word) > 3 and not toks[i].is_stop and (
+                toks[i + 1].pos_ in ("VERB", "AUX", "PUNCT", "PART")
+                if i + 1 < len(toks) else True):
+            c = _Cand(idx[i], idx[i] + len(word), word, "PERSON", WEAK)
             if not _overlaps(c, out):
                 out.append(c)
     return out

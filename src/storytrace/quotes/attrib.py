@@ -6,6 +6,7 @@ is a candidate; a linear model trained on PolNeAR's train split
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 
@@ -38,24 +39,34 @@ def anonymous_heads() -> frozenset[str]:
     return frozenset(data_lines("anonymous_sources.txt"))
 
 
-def candidates(doc: Any, known: frozenset[str]) -> list[Any]:
+@functools.lru_cache(maxsize=16)
+def string_ids(strings: Any, words: frozenset[str] | tuple[str, ...]) -> Any:
+    """The words' string ids, sorted, as `numpy.isin` takes them: made once per word
+    list (an id is the word's hash, the same in every store), not once per article."""
+    return numpy.array(sorted({strings.add(w) for w in words}), dtype="uint64")
+
+
+def candidates(doc: Any, known: frozenset[str], tokens: Sequence[Any] | None = None
+               ) -> list[Any]:
     """Verbs of a doc outside `known` (the lexicons' lemmas) with a complement after them,
-    read from the doc's arrays (a Token only for each verb found)."""
+    read from the doc's arrays (a Token only for each verb found; taken from `tokens`,
+    the doc's tokens made once, when given)."""
     from spacy.attrs import DEP, HEAD, LEMMA, POS
     from spacy.symbols import VERB
 
     if not len(doc) or (model() is None and SPY is None):
         return []
     strings = doc.vocab.strings
-    wanted = numpy.array(sorted({strings.add(v) for v in known}), dtype="uint64")
+    wanted = string_ids(strings, known)
     arr = doc.to_array([LEMMA, POS, HEAD, DEP])
     at = numpy.arange(len(arr))
     head = at + arr[:, 2].view("int64")  # HEAD is the offset to the head
-    comp = numpy.isin(arr[:, 3], [strings.add(d) for d in COMPLEMENT_DEPS]) & (head < at)
+    comp = numpy.isin(arr[:, 3], string_ids(strings, COMPLEMENT_DEPS)) & (head < at)
     has = numpy.zeros(len(arr), dtype=bool)
     has[head[comp]] = True
     hit = has & (arr[:, 1] == VERB) & ~numpy.isin(arr[:, 0], wanted)
-    return [doc[int(i)] for i in numpy.flatnonzero(hit)]
+    toks = doc if tokens is None else tokens
+    return [toks[int(i)] for i in numpy.flatnonzero(hit)]
 
 
 def features(verb: Any, lexicon: bool = False) -> list[str]:

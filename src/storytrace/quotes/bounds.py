@@ -96,6 +96,8 @@ def candidates(doc: Sequence[Any], cue: Any, lo: int, hi: int, sent: tuple[int, 
             k -= 1
         ends.setdefault(k, "cut_" + t.dep_)
     cue_kind = "cue=" + ("before" if cue.i < lo else "after")
+    # an end's features do not depend on the start: read once per end, not per pair
+    at_end: dict[int, list[str]] = {}
     out = []
     for s, skind in starts.items():
         for e, ekind in ends.items():
@@ -103,7 +105,9 @@ def candidates(doc: Sequence[Any], cue: Any, lo: int, hi: int, sent: tuple[int, 
                 continue
             f = [cue_kind, f"s={skind}", f"e={ekind}", f"s={skind}|e={ekind}",
                  f"{cue_kind}|s={skind}", f"{cue_kind}|e={ekind}"]
-            f += _end_features(doc, lo, hi, e, ekind, cue.i)
+            if e not in at_end:
+                at_end[e] = _end_features(doc, lo, hi, e, ekind, cue.i)
+            f += at_end[e]
             n = e - s
             f.append("len=" + ("1" if n == 1 else "2-3" if n <= 3 else "4-8" if n <= 8
                                else "9-20" if n <= 20 else "21+"))

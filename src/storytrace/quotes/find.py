@@ -14,7 +14,7 @@ from typing import Any
 
 from storytrace.entities.recognize import ArticleEntities, LocalEntity
 from storytrace.gazetteer import data_lines
-from storytrace.nlp import PARAGRAPH_JOINER, ParsedArticle, body_layout
+from storytrace.nlp import PARAGRAPH_JOINER, ParsedArticle
 from storytrace.quotes.cue import cue_span
 
 # A quoted span of at most this many words, with no verb and title case, is a
@@ -204,9 +204,7 @@ class _Doc:
         self.doc = parsed.doc
         self.tokens = parsed.tokens  # made once: `doc[i]` makes a new Token on every call
         self.idx = parsed.token_idx
-        # The parsed text is the body joined as `nlp.parse` joined it; `doc.text`
-        # would rebuild it token by token.
-        self.text: str = body_layout(parsed.article)[0]
+        self.text: str = parsed.text  # `doc.text` would rebuild it token by token
         self.base = {p: s for p, s in zip(parsed.para_index, parsed.starts, strict=True)}
         self.ends = {p.index: self.base[p.index] + len(p.text) for p in parsed.article.body}
         self.bounds = parsed.sent_bounds
@@ -706,9 +704,16 @@ def _speaker(d: _Doc, q: LocalQuote, subj: Any, people: list[tuple[int, int, Loc
     # Within the subject's line: a parse may run across a paragraph break.
     line_lo, line_hi = d.text.rfind("\n", 0, subj.idx), d.text.find("\n", subj.idx)
     line_hi = len(d.text) if line_hi < 0 else line_hi
-    run = [t for t in toks if all(k in allowed for k in range(min(t.i, subj.i),
-                                                             max(t.i, subj.i) + 1))
-           and line_lo < t.idx < line_hi] or [subj]
+    # [a, b]: the words around the subject with none of a quotation's between
+    a = b = subj.i
+    if subj.i in allowed:
+        while a - 1 in allowed:
+            a -= 1
+        while b + 1 in allowed:
+            b += 1
+    else:
+        a, b = 0, -1
+    run = [t for t in toks if a <= t.i <= b and line_lo < t.idx < line_hi] or [subj]
     # Not the cue or a colon of an inversion the parse made one phrase: 'Said Ellis:'.
     while len(run) > 1 and run[0].i < subj.i and (run[0].is_punct or run[0].tag_.startswith("VB")):
         run = run[1:]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import numpy
@@ -74,6 +75,11 @@ def stance_verbs() -> frozenset[str]:
     return frozenset(data_lines("stance_verbs.txt"))
 
 
+@functools.cache
+def _cue_verbs() -> frozenset[str]:
+    return report_verbs() | stance_verbs()
+
+
 def reports(d: _Doc, spans: list[tuple[int, int]],
             people: list[tuple[int, int, LocalEntity, str]]) -> list[LocalQuote]:
     """Reported statements of one article, in doc order, as `LocalQuote`s whose text
@@ -84,13 +90,13 @@ def reports(d: _Doc, spans: list[tuple[int, int]],
     to the quotation; one that holds quoted words is reported here, and the
     quotation inside it keeps its own row.
     """
-    verbs = report_verbs() | stance_verbs()
+    verbs = _cue_verbs()
     starts = [s for s, _ in spans]
     cands: list[tuple[int, int, Any, int, Any, tuple[int, int] | None]] = []
-    learned = {t.i for t in attrib.candidates(d.doc, verbs)
+    learned = {t.i for t in attrib.candidates(d.doc, verbs, d.tokens)
                if not _inside(t.idx, spans, starts) and attrib.accept(t)}
     fallback: set[int] = set()
-    for t in sorted(_candidates(d.doc, verbs) + [d.doc[i] for i in learned],
+    for t in sorted(_candidates(d.doc, verbs, d.tokens) + [d.tokens[i] for i in learned],
                     key=lambda t: t.i):
         if _inside(t.idx, spans, starts):
             continue
@@ -110,7 +116,7 @@ def reports(d: _Doc, spans: list[tuple[int, int]],
             if rep is None:
                 continue
             lo, hi, cue_end, subj = rep
-        toks = _trim(d.doc[lo:hi])
+        toks = _trim(d.tokens[lo:hi])
         if len(toks) < MIN_WORDS:
             continue
         cs, ce = toks[0].idx, toks[-1].idx + len(toks[-1].text)
@@ -210,44 +216,51 @@ def headline(paragraphs: Any) -> list[LocalQuote]:
 def _parenthetical(d: _Doc, verb: Any) -> tuple[int, int, tuple[int, int]] | None:
     """A cue set off by commas inside its statement: "Lenox thrived, he said, until
     1999". (first token, end token) of the sentence and the doc chars of ", he said,"."""
-    doc = verb.doc
+    doc, toks = d.doc, d.tokens  # the tokens made once: `doc[k]` makes one per call
     subj = _subject(verb, [])
     if subj is None or subj.i > verb.i:
         return None
     left = subj.left_edge.i - 1
     right = verb.i + 1
-    while right < len(doc) and right - verb.i <= PARENTHESIS_TAIL and doc[right].text != "," \
-            and doc[right].pos_ not in ("VERB", "AUX", "PUNCT"):
+    while right < len(toks) and right - verb.i <= PARENTHESIS_TAIL and toks[right].text != "," \
+            and toks[right].pos_ not in ("VERB", "AUX", "PUNCT"):
         right += 1  # "said Friday", "said in an interview"
-    if left < 1 or right >= len(doc) - 1 or doc[left].text != "," or doc[right].text != ",":
+    if left < 1 or right >= len(toks) - 1 or toks[left].text != "," or toks[right].text != ",":
         return None
-    if doc[right + 1].text in QUOTE_MARKS or doc[left - 1].text in QUOTE_MARKS:
+    if toks[right + 1].text in QUOTE_MARKS or toks[left - 1].text in QUOTE_MARKS:
         return None  # 'X said, "…"' and '"…," X said, …' introduce quotations
     _, s0, s1 = d.sentence(verb.idx)
-    if not (s0 < doc[left].idx and doc[right].idx + 1 < s1):
+    if not (s0 < toks[left].idx and toks[right].idx + 1 < s1):
         return None
     span = doc.char_span(s0, s1, alignment_mode="expand")
     if span is None:
         return None
-    if not any(doc[k].pos_ in ("NOUN", "PROPN", "PRON", "NUM") for k in range(span.start, left)):
+    if not any(toks[k].pos_ in ("NOUN", "PROPN", "PRON", "NUM") for k in range(span.start, left)):
         return None  # "So far, he said, …": the words before are the cue's own setting
-    return span.start, span.end, (doc[left].idx, doc[right + 1].idx)
+    return span.start, span.end, (toks[left].idx, toks[right + 1].idx)
 
 
-def _candidates(doc: Any, verbs: frozenset[str]) -> list[Any]:
-    """Reporting verbs and "according" of a doc, read from its arrays (no Token per word)."""
+def _candidates(doc: Any, verbs: frozenset[str], tokens: Sequence[Any] | None = None
+                ) -> list[Any]:
+    """Reporting verbs and "according" of a doc, read from its arrays (no Token per word;
+    those found taken from `tokens`, the doc's tokens made once, when given)."""
     from spacy.attrs import LEMMA, LOWER, POS
     from spacy.symbols import AUX, VERB
 
     if not len(doc):
         return []
     strings = doc.vocab.strings
-    wanted = numpy.array(sorted({strings.add(v) for v in verbs}
-                                | {strings.add(v.title()) for v in verbs}), dtype="uint64")
+    wanted = attrib.string_ids(strings, _with_titles(verbs))
     arr = doc.to_array([LEMMA, LOWER, POS])
     hit = (numpy.isin(arr[:, 0], wanted) & numpy.isin(arr[:, 2], [VERB, AUX])) \
         | (arr[:, 1] == strings.add("according"))
-    return [doc[int(i)] for i in numpy.flatnonzero(hit)]
+    toks = doc if tokens is None else tokens
+    return [toks[int(i)] for i in numpy.flatnonzero(hit)]
+
+
+@functools.lru_cache(maxsize=4)
+def _with_titles(verbs: frozenset[str]) -> frozenset[str]:
+    return verbs | {v.title() for v in verbs}
 
 
 def _inside(idx: int, spans: list[tuple[int, int]], starts: list[int]) -> bool:
@@ -320,7 +333,7 @@ def _according(tok: Any) -> tuple[int, int, int, Any] | None:
     return lo, hi, nxt.i + 1, objs[0] if objs else None
 
 
-def _trim(span: Any) -> list[Any]:
+def _trim(span: Sequence[Any]) -> list[Any]:
     """The clause's tokens without the punctuation around it (closing marks kept), a
     leading "and", and a relative clause set off by a comma at its end ("…, who is 70")."""
     toks = list(span)

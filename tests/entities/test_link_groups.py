@@ -1,9 +1,13 @@
-"""A linked entity's running sums (mentions, gender votes) as members and descriptors join."""
+"""Linked entities' running sums (mentions, gender votes) as members and descriptors join,
+and the place merges that look names up instead of scanning every place."""
 
 from __future__ import annotations
 
-from storytrace.entities.link import _Group
-from storytrace.entities.recognize import Descriptor, LocalEntity
+import datetime as dt
+
+from storytrace.entities.link import _Group, link
+from storytrace.entities.recognize import ArticleEntities, Descriptor, LocalEntity
+from storytrace.models import ArticleRef
 
 
 def _person(key: str, mentions: int, m: int, f: int) -> LocalEntity:
@@ -28,3 +32,25 @@ def test_sums_follow_members_absorbed_groups_and_descriptors() -> None:
     assert g.gender() == "m"  # a descriptor counts 3: 6 against 3
     g.describe("a5", _desc(None))
     assert g.gender() == "m" and g.mention_count() == 8
+
+
+def _places(*names: str) -> list[tuple[ArticleRef, ArticleEntities]]:
+    """An article per name, each naming one place (three times when marked '*3')."""
+    out = []
+    for i, spec in enumerate(names):
+        name, _, times = spec.partition("*")
+        e = LocalEntity("k0", "PLACE", name, 2, {name: "name"},
+                        [[1, 0, len(name), name, "name"]] * int(times or 1))
+        out.append((ArticleRef(f"a{i}", f"s{i}", dt.date(2025, 4, 1 + i), None),
+                    ArticleEntities([e])))
+    return out
+
+
+def test_a_place_before_a_facility_is_dropped_and_a_rare_misspelling_joins() -> None:
+    r = link(_places("Port Anselm*3", "Harbour Hall*3", "Port Anselm Harbour Hall",
+                     "Kelvara Sound*3", "Kelvora Sound", "Kelvara Point*3"))
+    names = {e.name: e for e in r.entities}
+    assert "Port Anselm Harbour Hall" in names["Harbour Hall"].aliases
+    assert "Kelvora Sound" in names["Kelvara Sound"].aliases
+    assert names["Kelvara Point"].mention_count == 3  # two letters off: its own place
+    assert [f.kind for f in r.findings] == ["spelling"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from storytrace.entities.names import norm, short_forms
-from storytrace.entities.places import lookup_place, near_miss
+from storytrace.entities.places import MISSPELLING_MAX_EDITS, lookup_place, near_miss
 from storytrace.entities.recognize import ArticleEntities, Descriptor, LocalEntity
 from storytrace.gazetteer import lookup_outlet
 from storytrace.models import ArticleRef, Entity, Fact, Mention
@@ -342,9 +342,12 @@ def _merge_qualified_places(groups: dict[tuple[str, str], _Group],
                 _move(groups, local_to_group, k, ("PLACE", name[len(prefix):]))
                 break
         else:
-            for p in places:
-                rest = name[len(p):].strip()
-                if name.startswith(p + " ") and " " in rest and ("PLACE", rest) in groups:
+            # the places the name starts with, longest first (the rest is then the
+            # narrowest place): looked up at each space, not by scanning every place
+            cut = len(name)
+            while (cut := name.rfind(" ", 0, cut)) > 0:
+                rest = name[cut:].strip()
+                if name[:cut] in places and " " in rest and ("PLACE", rest) in groups:
                     _move(groups, local_to_group, k, ("PLACE", rest))
                     break
 
@@ -354,14 +357,20 @@ def _merge_misspelt_places(groups: dict[tuple[str, str], _Group],
                            info: dict[str, ArticleRef]) -> list[Finding]:
     """A place named once, one letter away from a known place, is that place misspelt."""
     findings = []
-    known = {k[1] for k in groups if k[0] == "PLACE"}
+    # The corpus's places by first letter: near_miss only takes a name of the same
+    # first letter and about the same length, so only those are handed to it (all
+    # of them made this step quadratic in the corpus's distinct places).
+    live: dict[str, dict[tuple[str, str], str]] = defaultdict(dict)
+    for k, g in groups.items():
+        if k[0] == "PLACE" and g.members:
+            live[g.members[0][1].name[:1]][k] = g.members[0][1].name
     for k in [k for k in groups if k[0] == "PLACE"]:
         g = groups[k]
         name = g.members[0][1].name
         if lookup_place(name) is not None or g.mention_count() > 2:
             continue
-        target = near_miss(name, [g2.members[0][1].name for k2, g2 in groups.items()
-                                  if k2[0] == "PLACE" and k2 != k and k2[1] in known])
+        target = near_miss(name, [n for k2, n in live[name[:1]].items()
+                                  if k2 != k and abs(len(n) - len(name)) <= MISSPELLING_MAX_EDITS])
         if target is None:
             continue
         dst = ("PLACE", _place_key(target))
@@ -370,6 +379,7 @@ def _merge_misspelt_places(groups: dict[tuple[str, str], _Group],
             groups[dst] = _Group("PLACE")
             groups[dst].extra_aliases[target] = 0
         _move(groups, local_to_group, k, dst)
+        del live[name[:1]][k]
         findings.append(Finding("spelling", target, f"'{name}' is likely a misspelling of "
                                 f"'{target}'", sources))
     return findings

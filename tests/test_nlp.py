@@ -31,3 +31,21 @@ def test_sentences_are_offsets_inside_body_paragraphs(nlp: Any) -> None:
 
 def nlp_parse(articles: list[Article]) -> list[nlp.ParsedArticle]:
     return list(nlp.parse(articles))
+
+
+def test_char_span_and_text_agree_with_spacy(nlp: Any) -> None:
+    a = Article.build(source="x", published=dt.date(2025, 1, 1), paragraphs=[
+        (1, "The board met on Monday.  It voted, 5-2, to wait."), (2, "Then it left.")])
+    (parsed,) = nlp_parse([a])
+    assert parsed.text == parsed.doc.text
+    n = len(parsed.text)
+    for start in range(-1, n + 1):
+        for end in range(start - 1, min(n, start + 12) + 2):
+            for mode in ("expand", "contract"):
+                span = parsed.doc.char_span(start, end, alignment_mode=mode) \
+                    if start < end else None
+                want = None if span is None else (span.start, span.end)
+                got = parsed.char_span(start, end, mode) if start < end else None
+                assert got == want, (start, end, mode)
+                if span is not None:
+                    assert parsed.span_text(*got) == span.text

@@ -162,14 +162,14 @@ def find(parsed: ParsedArticle, results: dict[str, Any] | None = None) -> list[M
         dated_sentences.add((para, sent[0]))
         if not _eventful(tx, body[k].text, s, e, blocked.get(para, ()), quoted.get(para, ())):
             continue
-        span = doc.char_span(parsed.starts[k] + s, parsed.starts[k] + e, alignment_mode="expand")
-        if span is None or not len(span):
+        at = parsed.char_span(parsed.starts[k] + s, parsed.starts[k] + e)
+        if at is None or at[0] == at[1]:
             continue
-        trig = _trigger(parsed.tokens[span.start:span.end])
+        trig = _trigger(parsed.tokens[at[0]:at[1]])
         if trig is None:
             continue
-        spans.append((span.start, span.end))
-        subject = next((c for c in span.root.sent.root.children
+        spans.append(at)
+        subject = next((c for c in doc[at[0]:at[1]].root.sent.root.children
                         if c.dep_ in ("nsubj", "nsubjpass")), None)
         lemma = subject.lemma_.lower() if subject is not None else ""
         assert tx.earliest is not None and tx.latest is not None
@@ -197,10 +197,10 @@ def _segment(parsed: ParsedArticle, k: int, m: Mention, mentions: list[Mention],
     "first seen in London in February, on her birthday in April and at a party
     in May" gives each month its own words.
     """
-    doc = parsed.doc
     base = parsed.starts[k]
-    sent = doc.char_span(base + m.sent_start, base + m.sent_end, alignment_mode="expand")
-    lo, hi = sent.start, sent.end
+    sent = parsed.char_span(base + m.sent_start, base + m.sent_end)
+    assert sent is not None  # a sentence of the parse
+    lo, hi = sent
     same = [j for j, o in enumerate(mentions)
             if (o.para, o.sent_start) == (m.para, m.sent_start)]
     if len(same) < 2:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import threading
@@ -97,6 +98,43 @@ class ParsedArticle:
         if self.parsed_text is not None:
             return self.parsed_text
         return "".join(t.text_with_ws for t in self.tokens)
+
+    def char_span(self, start: int, end: int, mode: str = "expand") -> tuple[int, int] | None:
+        """[first, end) tokens of the characters [start, end), as spaCy's
+        `doc.char_span(start, end, alignment_mode=mode)` has them ("expand" or
+        "contract"; None where it gives None), found by bisecting the token offsets:
+        spaCy makes a Token for each offset it compares and a Span to return."""
+        idx, texts, n = self.token_idx, self.token_texts, len(self.text)
+        if not (0 <= start < n and 0 < end <= n):
+            return None if mode in ("expand", "contract") else self._doc_char_span(start, end, mode)
+        first = bisect.bisect_right(idx, start) - 1  # the token holding the character
+        last = bisect.bisect_right(idx, end - 1) - 1
+        if mode == "expand":
+            if start == idx[first] + len(texts[first]):  # on the space after a token
+                first += 1
+        elif mode == "contract":
+            if idx[first] < start:
+                first += 1
+            if end < idx[last] + len(texts[last]):
+                last -= 1
+            if last < first:
+                return None
+        else:
+            return self._doc_char_span(start, end, mode)
+        if first > last + 1:  # an empty range spaCy turns down in its own way
+            return self._doc_char_span(start, end, mode)
+        return first, last + 1
+
+    def _doc_char_span(self, start: int, end: int, mode: str) -> tuple[int, int] | None:
+        span = self.doc.char_span(start, end, alignment_mode=mode)
+        return None if span is None else (span.start, span.end)
+
+    def span_text(self, first: int, end: int) -> str:
+        """The text of tokens [first, end), as spaCy's `doc[first:end].text` (no Span made)."""
+        if end <= first:
+            return ""
+        idx, texts = self.token_idx, self.token_texts
+        return self.text[idx[first]:idx[end - 1] + len(texts[end - 1])]
 
     @functools.cached_property
     def sent_chars(self) -> list[tuple[int, int]]:

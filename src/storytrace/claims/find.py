@@ -475,13 +475,14 @@ def find(parsed: ParsedArticle, results: dict[str, Any] | None = None) -> list[L
         if k is None:
             continue
         base = parsed.starts[k]
-        span = doc.char_span(base + s, base + e, alignment_mode="expand")
-        if span is None or not len(span):
+        span = parsed.char_span(base + s, base + e)
+        if span is None or span[0] == span[1]:
             continue
-        tokens = parsed.tokens[span.start:span.end]
+        tokens = parsed.tokens[span[0]:span[1]]
         hit = match_frame(tokens)
         if hit is None:
             continue
+        span_text = parsed.span_text(*span)
         fr, i0, i1, how = hit
         head = _head(tokens, i0, i1)
         person_at = [(base + ms, base + me) for p, ms, me, _key, typ in mentions
@@ -506,11 +507,11 @@ def find(parsed: ParsedArticle, results: dict[str, Any] | None = None) -> list[L
             # no cue word decided, so the rules call it a bare assertion: the headline
             # model (trained on Emergent) reads the sentence's wording instead
             st["stance"] = learned.PRODUCT[learned.weights().predict(claim_text(fr),
-                                                                     span.text)]
-        rep = LocalReport(para, s, e, span.text, fr.id, " ".join(t.text for t in tokens[i0:i1]),
+                                                                     span_text)]
+        rep = LocalReport(para, s, e, span_text, fr.id, " ".join(t.text for t in tokens[i0:i1]),
                           tokens[i0].idx - base, tokens[i1 - 1].idx + len(tokens[i1 - 1]) - base,
                           st["stance"], st["apparent"], st["hedged"], embedded=False,
-                          headline_stance=headline_stance(a.title, fr, span.text))
+                          headline_stance=headline_stance(a.title, fr, span_text))
         skip: list[tuple[int, int]] = []
         if speaker is not None:
             lo, hi = local(speaker)

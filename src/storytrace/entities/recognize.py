@@ -148,6 +148,7 @@ class _Article:
     """Offsets and tokens of one parsed article, with helpers shared by the steps."""
 
     def __init__(self, parsed: ParsedArticle) -> None:
+        self.parsed = parsed
         self.doc = parsed.doc
         self.tokens = parsed.tokens
         self.token_texts = parsed.token_texts
@@ -656,16 +657,15 @@ def _occurrences(text: str, form: str) -> Iterator[tuple[int, int]]:
 def _titled_forms(b: _Builder) -> None:
     """'Mayor Helen Marchetti', 'city spokesperson Owen Pryce': the titled form is an alias."""
     art = b.art
-    doc = art.doc
     for e in [e for e in b.entities.values() if e.type == "PERSON"]:
         for para, off, _end, text, kind in list(e.mentions):
             if kind != "name":
                 continue
             start = art.starts[art.para_index.index(para)] + off
-            span = doc.char_span(start, start + len(text), alignment_mode="expand")
-            if span is None or span.start == 0:
+            span = art.parsed.char_span(start, start + len(text))
+            if span is None or span[0] == 0:
                 continue
-            toks = art.tokens[max(0, span.start - 8):span.start]
+            toks = art.tokens[max(0, span[0] - 8):span[0]]
             if toks[-1].idx + len(toks[-1].text) + 1 != start:
                 continue
             j = len(toks) - 1

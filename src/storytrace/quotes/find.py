@@ -201,6 +201,7 @@ class _Doc:
     """Offsets between paragraphs and the parsed text."""
 
     def __init__(self, parsed: ParsedArticle) -> None:
+        self.parsed = parsed
         self.doc = parsed.doc
         self.tokens = parsed.tokens  # made once: `doc[i]` makes a new Token on every call
         self.idx = parsed.token_idx
@@ -521,14 +522,14 @@ def _cue_between(prev: LocalQuote, q: LocalQuote, text: str) -> bool:
 
 def _outside(d: _Doc, lo: int, hi: int, spans: list[tuple[int, int]]) -> list[Any]:
     """Tokens of [lo, hi) that are not inside any quotation."""
-    span = d.doc.char_span(lo, hi, alignment_mode="expand")
+    span = d.parsed.char_span(lo, hi)
     if span is None:
         return []
-    toks = d.tokens[span.start:span.end]
+    toks = d.tokens[span[0]:span[1]]
     near = [(s, e) for s, e in spans if s - 1 < hi and lo < e + 1]
     if not near:
         return toks
-    return [t for t, i in zip(toks, d.idx[span.start:span.end], strict=True)
+    return [t for t, i in zip(toks, d.idx[span[0]:span[1]], strict=True)
             if not any(s - 1 <= i < e + 1 for s, e in near)]
 
 
@@ -761,9 +762,9 @@ def _venue(d: _Doc, outside: list[Any], venues: list[tuple[int, int, LocalEntity
     for s, e, ent, _ in venues:
         if not (lo <= s < hi):
             continue
-        span = d.doc.char_span(s, e, alignment_mode="expand")
-        if span is not None and len(span) and span[-1].dep_ == "compound" \
-                and span[-1].head.i >= span.end and span[-1].head.pos_ == "PROPN":
+        span = d.parsed.char_span(s, e)
+        if span is not None and span[0] < span[1] and (last := d.tokens[span[1] - 1]).dep_ \
+                == "compound" and last.head.i >= span[1] and last.head.pos_ == "PROPN":
             continue  # part of a longer name: "on Greyholm Island" is no venue
         before = d.text[max(0, s - 40):s]
         after = d.text[e:e + 16].lower()

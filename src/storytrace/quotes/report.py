@@ -175,11 +175,11 @@ def reports(d: _Doc, spans: list[tuple[int, int]],
 
 def _bounds(d: _Doc, cue: Any, cs: int, ce: int) -> tuple[int, int]:
     """The statement's doc chars as the boundary model (`bounds`) would have them."""
-    span = d.doc.char_span(cs, ce, alignment_mode="expand")
-    if span is None or not len(span):
+    span = d.parsed.char_span(cs, ce)
+    if span is None or span[0] == span[1]:
         return cs, ce
-    s, e = bounds.choose(d.tokens, cue, span.start, span.end, d.bounds[d.sentence(cs)[0]])
-    if (s, e) == (span.start, span.end):
+    s, e = bounds.choose(d.tokens, cue, span[0], span[1], d.bounds[d.sentence(cs)[0]])
+    if (s, e) == span:
         return cs, ce
     last = d.tokens[e - 1]
     return d.idx[s], last.idx + len(last.text)
@@ -216,7 +216,7 @@ def headline(paragraphs: Any) -> list[LocalQuote]:
 def _parenthetical(d: _Doc, verb: Any) -> tuple[int, int, tuple[int, int]] | None:
     """A cue set off by commas inside its statement: "Lenox thrived, he said, until
     1999". (first token, end token) of the sentence and the doc chars of ", he said,"."""
-    doc, toks = d.doc, d.tokens  # the tokens made once: `doc[k]` makes one per call
+    toks = d.tokens  # the tokens made once: `doc[k]` makes one per call
     subj = _subject(verb, [])
     if subj is None or subj.i > verb.i:
         return None
@@ -232,12 +232,12 @@ def _parenthetical(d: _Doc, verb: Any) -> tuple[int, int, tuple[int, int]] | Non
     _, s0, s1 = d.sentence(verb.idx)
     if not (s0 < toks[left].idx and toks[right].idx + 1 < s1):
         return None
-    span = doc.char_span(s0, s1, alignment_mode="expand")
+    span = d.parsed.char_span(s0, s1)
     if span is None:
         return None
-    if not any(toks[k].pos_ in ("NOUN", "PROPN", "PRON", "NUM") for k in range(span.start, left)):
+    if not any(toks[k].pos_ in ("NOUN", "PROPN", "PRON", "NUM") for k in range(span[0], left)):
         return None  # "So far, he said, …": the words before are the cue's own setting
-    return span.start, span.end, (toks[left].idx, toks[right + 1].idx)
+    return span[0], span[1], (toks[left].idx, toks[right + 1].idx)
 
 
 def _candidates(doc: Any, verbs: frozenset[str], tokens: Sequence[Any] | None = None

@@ -680,19 +680,29 @@ def story_words(out: Path, part_ids: list[str]) -> int:
     return _rows_in(target)
 
 
-def read_words(out: Path) -> list[tuple[str, dt.date | None, Counter[str]]] | None:
+def read_words(out: Path) -> Iterator[tuple[str, dt.date | None, Counter[str]]] | None:
     """The story_words table in the store's order of articles (published, source,
-    id; undated first), as stories.relink takes it; None when it was not written."""
+    id; undated first), as stories.relink takes it, each article's counts parsed
+    as it is reached; None when it was not written."""
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     target = out / CORPUS / "story_words"
     if not target.exists():
         return None
     t = pq.read_table(target)
-    rows = sorted(zip(*(t[c].to_pylist() for c in ("published", "source", "id", "words")),
-                      strict=True), key=lambda r: (r[0] or "", r[1], r[2]))
-    return [(aid, dt.date.fromisoformat(day) if day else None, Counter(dict(json.loads(w))))
-            for day, _, aid, w in rows]
+    order = pc.sort_indices(t, sort_keys=[(c, "ascending", "at_start")
+                                          for c in ("published", "source", "id")])
+
+    def rows() -> Iterator[tuple[str, dt.date | None, Counter[str]]]:
+        for i in range(0, len(order), 4096):
+            chunk = t.take(order[i:i + 4096])
+            for aid, day, w in zip(*(chunk[c].to_pylist() for c in ("id", "published", "words")),
+                                   strict=True):
+                yield (aid, dt.date.fromisoformat(day) if day else None,
+                       Counter(dict(json.loads(w))))
+
+    return rows()
 
 
 def _counts_meta() -> Any:

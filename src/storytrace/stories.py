@@ -289,11 +289,10 @@ def relink(store: Any, words: Iterable[tuple[str, dt.date | None, Counter[str]]]
     """
     if words is None:
         words = ((a.id, a.published, words_of(a.body_text)) for a in store.articles())
-    docs = []
-    for aid, day, counts in words:
-        ents = Counter(eid for _, _, _, eid, kind in store.mentions_of_article(aid)
-                       if kind in ("name", "short"))
-        docs.append(StoryDoc(aid, day, counts, ents))
+    # a stream: the tracker holds only its young stories' members, not every article
+    docs = (StoryDoc(aid, day, counts, Counter(
+        eid for _, _, _, eid, kind in store.mentions_of_article(aid) if kind in ("name", "short")))
+        for aid, day, counts in words)
     stories = group(docs)
     store.replace_stories(stories)
     return stories

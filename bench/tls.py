@@ -240,7 +240,7 @@ def load(data: Path) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any
     return tasks, by_topic
 
 
-def _doc(a: dict[str, Any], days: dict[str, list[tuple[int, dt.date]]]) -> digest.Doc:
+def _doc(a: dict[str, Any], days: dict[str, list[tuple[int, dt.date, str]]]) -> digest.Doc:
     lines = [detok(s) for s in a["text"].split("\n") if s.strip()]
     d = digest.Doc(a["id"], a["id"], a["outlet"], dt.date.fromisoformat(a["date"]), lines)
     if a["id"] not in days:
@@ -262,7 +262,7 @@ def task_span(task: dict[str, Any]) -> tuple[dt.date, dt.date]:
 
 
 def task_docs(task: dict[str, Any], by_topic: dict[str, list[dict[str, Any]]],
-              days: dict[str, list[tuple[int, dt.date]]]) -> list[digest.Doc]:
+              days: dict[str, list[tuple[int, dt.date, str]]]) -> list[digest.Doc]:
     """A task's input: the articles of its topic published within its gold span, in order."""
     first, last = task_span(task)
     arts = [a for a in by_topic.get(task["topic"], [])
@@ -288,7 +288,7 @@ def baseline(docs: list[digest.Doc], raw: dict[str, list[str]], n_dates: int, k:
     count: Counter[dt.date] = Counter()
     first: dict[dt.date, list[str]] = defaultdict(list)
     for d in docs:
-        for i, day in d.days or ():
+        for i, day, *_ in d.days or ():
             if lo <= day <= hi:
                 count[day] += 1
                 if len(first[day]) < k and raw[d.id][i] not in first[day]:
@@ -344,7 +344,7 @@ def run(data: Path, limit: int | None = None, params: digest.Params = digest.PAR
     tasks, by_topic = load(data)
     if limit:
         tasks = tasks[:limit]
-    days: dict[str, list[tuple[int, dt.date]]] = {}
+    days: dict[str, list[tuple[int, dt.date, str]]] = {}
     if cache_file and cache_file.exists():
         days = pickle.loads(cache_file.read_bytes())
     refs = {n: references(data, n) for n in ("bestds", "bestsumm")}

@@ -90,3 +90,16 @@ def test_timeline_file_and_detok(tmp_path: Path) -> None:
     assert tls.load_timeline_file(f) == {D(2024, 1, 2): ["One thing .", "Another ."],
                                          D(2024, 1, 1): ["Earlier ."]}
     assert tls.detok("He said `` yes '' -LRB- twice -RRB- .") == 'He said "yes" (twice).'
+
+
+def test_baseline_counts_the_day_mentions_of_the_time_stage() -> None:
+    texts = {"a": "The ferry sank on January 1 .", "b": "Since January 1 , no ferry ran .",
+             "c": "Divers came on January 5 ."}
+    docs = []
+    for aid, text in texts.items():
+        doc = tls.digest.Doc(aid, aid, "x", D(2024, 1, 6), [text])
+        docs.append(tls.digest.Doc(aid, aid, "x", D(2024, 1, 6), [text],
+                                   tls.digest.day_mentions(doc)))
+    raw = {aid: [text] for aid, text in texts.items()}
+    out = tls.baseline(docs, raw, 1, 1, (D(2024, 1, 1), D(2024, 1, 9)))
+    assert out == {D(2024, 1, 1): ["The ferry sank on January 1 ."]}

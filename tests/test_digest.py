@@ -233,3 +233,29 @@ def test_weights_override_the_rules() -> None:
     out = select(_reprint_docs(), 1, recycled={("b", 0)}, weights={"position": -1.0})
     assert [s.date for s in out] == ["2024-06-10"]
     assert digest.ranker_score({"a": 2.0, "b": 1.0}, {"a": 0.5, "bias": 1.0}) == 2.0
+
+
+def test_a_reprint_adds_less_than_an_independent_report() -> None:
+    # The same four articles; b's paragraph counted as a reprint (the reuse stage's verdict),
+    # as an independent report, or absent. A reprint is no article or outlet of the day,
+    # and adds less than the report would.
+    docs = _reprint_docs()
+    without = _by_date(select([d for d in docs if d.id != "b"], 2))["2024-06-10"]
+    reprint = _by_date(select(docs, 2, recycled={("b", 0)}))["2024-06-10"]
+    report = _by_date(select(docs, 2))["2024-06-10"]
+    assert (reprint.articles, reprint.outlets) == (without.articles, without.outlets) == (1, 1)
+    assert report.articles == 2
+    assert without.score < reprint.score < report.score
+    off = _by_date(select(docs, 2, recycled={("b", 0)}, params=Params(reprint=0.0)))
+    assert off["2024-06-10"].score < reprint.score
+
+
+def test_a_date_only_referred_back_to_can_weigh_less() -> None:
+    doc = _doc("a", "Herald", D(2024, 3, 10), "The dam cracked on March 3.",
+               "Two days later the valley was evacuated.")
+    assert [(k, day.isoformat(), anchor) for k, day, anchor in digest.day_mentions(doc)] == [
+        (0, "2024-03-03", "dct"), (1, "2024-03-05", "text")]
+    full = _by_date(select([doc], 2, per_date=0))
+    low = _by_date(select([doc], 2, per_date=0, params=Params(anaphoric=0.25)))
+    assert low["2024-03-05"].score < full["2024-03-05"].score
+    assert low["2024-03-03"].score == full["2024-03-03"].score

@@ -8,7 +8,6 @@ the reason for each threshold.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import re
 from typing import Any
 
@@ -81,19 +80,7 @@ def _unpunctuated(text: str) -> bool:
     return not text.rstrip().rstrip(_CLOSERS).endswith(_TERMINAL)
 
 
-@functools.cache
-def _any_of(name: str, flags: int) -> re.Pattern[str]:
-    """One regex that matches where any of the file's patterns does (their names
-    dropped, as two may share one): most paragraphs match none, and one search
-    tells so instead of one per pattern."""
-    return re.compile("|".join("(?:" + re.sub(r"\(\?P<\w+>", "(?:", p.pattern) + ")"
-                               for p in patterns(name, flags)) or "(?!)", flags)
-
-
 def _search(name: str, text: str, flags: int = re.IGNORECASE) -> re.Match[str] | None:
-    """The first of the file's patterns, in its order, that the text matches."""
-    if not _any_of(name, flags).search(text):
-        return None
     for pat in patterns(name, flags):
         m = pat.search(text)
         if m:

@@ -139,8 +139,8 @@ class ParsedArticle:
     @functools.cached_property
     def sent_chars(self) -> list[tuple[int, int]]:
         """(start, end) character offsets of each sentence in the parsed text."""
-        doc = self.doc
-        return [(doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)) for s, e in self.sent_bounds]
+        idx, texts = self.token_idx, self.token_texts
+        return [(idx[s], idx[e - 1] + len(texts[e - 1])) for s, e in self.sent_bounds]
 
     def sentences(self) -> list[tuple[int, int, int]]:
         """(paragraph index, start, end) of each sentence, offsets within its paragraph."""

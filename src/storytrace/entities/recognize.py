@@ -213,6 +213,12 @@ def _outlet_prefixes() -> frozenset[str]:
     return _key_prefixes(frozenset(outlets()))
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _word_key(word: str) -> str:
+    """A word's matching key, as a key's first word; an article repeats its capitalised words."""
+    return norm(strip_possessive(word))
+
+
 def _gazetteer(art: _Article, known_outlets: dict[str, str]) -> list[_Cand]:
     """Gazetteer names among the capitalised words, longest span first.
 
@@ -242,11 +248,16 @@ def _gazetteer(art: _Article, known_outlets: dict[str, str]) -> list[_Cand]:
     while i < size:
         word = texts[i]
         first = word[:1]
-        # a glued name starts with a lower-case preposition: "toGreyholm"
-        glued = None if first.isupper() or first.isdigit() else _GLUED.match(word)
-        if not (first.isupper() or first.isdigit() or glued):
+        if first.isupper() or first.isdigit():
+            glued = None
+        elif word.islower():  # no capital: no name glued to a preposition ("toGreyholm")
             i += 1
             continue
+        else:
+            glued = _GLUED.match(word)
+            if not glued:
+                i += 1
+                continue
         if glued and (entry := lookup(norm(glued.group(2)))):
             start = idx[i] + len(glued.group(1))
             out.append(_Cand(start, idx[i] + len(word), glued.group(2),
@@ -254,7 +265,7 @@ def _gazetteer(art: _Article, known_outlets: dict[str, str]) -> list[_Cand]:
             i += 1
             continue
         # norm drops a leading "the", so "The" may start any key
-        head = norm(strip_possessive(word))
+        head = _word_key(word)
         if (head not in heads and head not in extra_heads
                 and ascii_punct(word).casefold() != "the"):
             i += 1

@@ -529,8 +529,13 @@ def _outside(d: _Doc, lo: int, hi: int, spans: list[tuple[int, int]]) -> list[An
     near = [(s, e) for s, e in spans if s - 1 < hi and lo < e + 1]
     if not near:
         return toks
-    return [t for t, i in zip(toks, d.idx[span[0]:span[1]], strict=True)
-            if not any(s - 1 <= i < e + 1 for s, e in near)]
+    # the tokens starting in a quotation (or on a mark around it) are a run each
+    idx = d.idx[span[0]:span[1]]
+    keep = [True] * len(toks)
+    for s, e in near:
+        a, b = bisect.bisect_left(idx, s - 1), bisect.bisect_left(idx, e + 1)
+        keep[a:b] = [False] * (b - a)
+    return [t for t, k in zip(toks, keep, strict=True) if k]
 
 
 def _attribute(d: _Doc, q: LocalQuote, ds: int, de: int, spans: list[tuple[int, int]],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import Counter
+from typing import Any
 
 import pytest
 
@@ -97,3 +98,38 @@ def test_a_long_story_stays_one() -> None:
 def test_a_split_story_is_renumbered_in_order_of_first_article() -> None:
     got = stories.group(_quake_docs())
     assert got["north0"] == 0 and got["south0"] == 1
+
+
+class _Store:
+    """The two reads stories.relink makes, over a few articles; `articles` can be barred."""
+
+    def __init__(self, articles: list[Any], open_bodies: bool = True) -> None:
+        self._articles, self.open_bodies, self.saved = articles, open_bodies, {}
+
+    def articles(self) -> list[Any]:
+        assert self.open_bodies, "bodies re-read although their words were given"
+        return self._articles
+
+    def mentions_of_article(self, aid: str) -> list[tuple[int, int, int, str, str]]:
+        return [(1, 0, 5, "e" + aid[-1], "name"), (2, 0, 5, "e9", "descriptor")]
+
+    def replace_stories(self, got: dict[str, int]) -> None:
+        self.saved = got
+
+
+def test_relink_with_counted_words_equals_relink_reading_bodies() -> None:
+    """A batch run's story words (counted on its workers) stand in for the bodies."""
+    from storytrace.models import Article
+
+    texts = ["The ferry board met on the island.", "Ferry board members met again.",
+             "A quake shook the mountain passes.", "The ferry board approved the timetable."]
+    arts = [Article.build(source=f"s{i}.txt", published=dt.date(2025, 3, 1 + i),
+                          paragraphs=[(1, t)]) for i, t in enumerate(texts)]
+    plain = _Store(arts)
+    expected = stories.relink(plain)
+    counted = _Store(arts, open_bodies=False)
+    got = stories.relink(counted, words=[(a.id, a.published, stories.words_of(a.body_text))
+                                         for a in arts])
+    assert got == expected == plain.saved == counted.saved and len(set(got.values())) >= 2
+    with pytest.raises(AssertionError, match="re-read"):
+        stories.relink(counted)

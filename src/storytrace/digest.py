@@ -105,7 +105,8 @@ class Params:
     news-tls's span (its gold's first to last day), where these weights without
     `reprint` score Date-F1 0.647 (0.644 with the articles' span and the same time
     stage; odd- / even-numbered timelines 0.581 / 0.713, were 0.581 / 0.707), and
-    with `reprint` 0.75 score 0.656 (0.591 / 0.721).
+    with `reprint` 0.75 score 0.656 (0.591 / 0.721); on the time stage of ce75e28,
+    0.648 without `reprint` (0.580 / 0.717) and 0.652 with it (0.587 / 0.717).
     """
 
     # Weight of one article mentioning the day; an article published after the
@@ -129,7 +130,8 @@ class Params:
     # same on Timeline17 dev, mostly one-outlet topics; 1 keeps the intent).
     outlet: float = 1.0
     # Each article published on the day or the next (undated "yesterday" news);
-    # 0.5 → 0.641, 1 → 0.639 Date-F1 on Timeline17 dev.
+    # 0.5 → 0.641, 1 → 0.639 Date-F1 on Timeline17 dev; later, with `reprint`
+    # 0.75: 0 → 0.654, 0.25 → 0.654, 0.5 → 0.652, 0.75 → 0.653 (flat).
     published: float = 0.5
     # Each extra source of a merged event of the events stage dated that day.
     event: float = 1.0
@@ -178,6 +180,10 @@ class Params:
     # even halves), the story's words counted once per text: 0 → 0.647 (0.581 /
     # 0.713), 0.25 → 0.649, 0.5 → 0.651 (0.584 / 0.717), 0.6 → 0.658, 0.75 → 0.656
     # (0.591 / 0.721), 0.9 → 0.656, 1 → 0.656; the middle of the plateau is kept.
+    # Again on the time stage of ce75e28: 0 → 0.648 (0.580 / 0.717), 0.5 → 0.648,
+    # 0.6 → 0.656, 0.75 → 0.652 (0.587 / 0.717), 1 → 0.652: a date or two (in
+    # washingtonpost's 12-date timeline, bbc's, mj's), never fewer on either half
+    # from 0.6 up. AR1-F unchanged (0.132).
     # (With a reprint's words counted again: 0.1 → 0.649, 0.25 → 0.651, 0.4 → 0.653,
     # 0.5 → 0.658, 0.75 → 0.656, 1 → 0.656 — but then a reprint's own copy made its
     # sentence look more topical, and one report and its reprint outweighed two

@@ -230,8 +230,11 @@ def _signatures(units: _Units) -> NDArray[np.uint32]:
         j = int(np.searchsorted(offsets, offsets[i] + CHUNK, side="left"))
         j = max(j, i + 1)
         lo, hi = int(offsets[i]), int(offsets[j - 1] + counts[j - 1])
-        v = (h[lo:hi, None] * a[None, :] + b[None, :]) >> np.uint64(32)
-        sig[i:j] = np.minimum.reduceat(v, offsets[i:j] - lo, axis=0)
+        v = np.multiply(h[lo:hi, None], a[None, :])
+        v += b[None, :]
+        # the top 32 bits of the least value are the least of the top 32 bits:
+        # shifted after the minimum, a unit's row of values and not every shingle's
+        sig[i:j] = np.minimum.reduceat(v, offsets[i:j] - lo, axis=0) >> np.uint64(32)
         i = j
     return sig
 

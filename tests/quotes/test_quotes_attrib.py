@@ -50,3 +50,12 @@ def test_disputed_that_is_reported_and_building_is_not(parsed: Any) -> None:
     r = aq.reports[texts.index("that the terminal was over budget")]
     assert r.cue == "dispute" and r.speaker is not None and "Voss" in r.speaker[3]
     assert not any("bridge" in t for t in texts)
+
+
+def test_among_is_isin_for_sorted_ids() -> None:
+    import numpy
+
+    ids = numpy.array([3, 9, 20], dtype="uint64")
+    values = numpy.array([0, 3, 4, 9, 20, 21, 2**63], dtype="uint64")
+    assert attrib.among(values, ids).tolist() == numpy.isin(values, ids).tolist()
+    assert not attrib.among(values, ids[:0]).any()

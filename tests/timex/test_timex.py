@@ -522,3 +522,17 @@ def test_a_rate_needs_its_amount_in_the_same_sentence() -> None:
 def test_an_amount_with_a_thousands_comma() -> None:
     t = one("For the first time in 1,000 years, a pope resigned.", "1,000 years")
     assert (t.type, t.value) == ("DURATION", "P1000Y")
+
+
+def test_rule_starts_shared_between_rules_and_stops_picked_from_marks() -> None:
+    from storytrace.timex import _allowed, _stop_chars
+
+    folded = "on may 5, the may day parade; then june"
+    stops = [i for i, ch in enumerate(folded) if ch in ",;"]
+    seen: dict[str, list[tuple[int, int]]] = {}
+    first = _allowed(("may",), stops, folded, seen)
+    assert first == _allowed(("may",), stops, folded) == [(0, 6), (9, 17)]
+    assert seen == {"may": [(3, 6), (14, 17)]}
+    assert _allowed(("june", "may"), stops, folded, seen) == _allowed(("june", "may"), stops,
+                                                                        folded)
+    assert _stop_chars("[,;]") == frozenset(",;")

@@ -46,6 +46,16 @@ def string_ids(strings: Any, words: frozenset[str] | tuple[str, ...]) -> Any:
     return numpy.array(sorted({strings.add(w) for w in words}), dtype="uint64")
 
 
+def among(values: Any, ids: Any) -> Any:
+    """`numpy.isin(values, ids)` for `string_ids`' sorted ids, by binary search
+    (isin sorts both arrays again on every call)."""
+    if not len(ids):
+        return numpy.zeros(len(values), dtype=bool)
+    pos = numpy.searchsorted(ids, values)
+    pos[pos == len(ids)] = 0
+    return ids[pos] == values
+
+
 def candidates(doc: Any, known: frozenset[str], tokens: Sequence[Any] | None = None
                ) -> list[Any]:
     """Verbs of a doc outside `known` (the lexicons' lemmas) with a complement after them,
@@ -61,10 +71,10 @@ def candidates(doc: Any, known: frozenset[str], tokens: Sequence[Any] | None = N
     arr = doc.to_array([LEMMA, POS, HEAD, DEP])
     at = numpy.arange(len(arr))
     head = at + arr[:, 2].view("int64")  # HEAD is the offset to the head
-    comp = numpy.isin(arr[:, 3], string_ids(strings, COMPLEMENT_DEPS)) & (head < at)
+    comp = among(arr[:, 3], string_ids(strings, COMPLEMENT_DEPS)) & (head < at)
     has = numpy.zeros(len(arr), dtype=bool)
     has[head[comp]] = True
-    hit = has & (arr[:, 1] == VERB) & ~numpy.isin(arr[:, 0], wanted)
+    hit = has & (arr[:, 1] == VERB) & ~among(arr[:, 0], wanted)
     toks = doc if tokens is None else tokens
     return [toks[int(i)] for i in numpy.flatnonzero(hit)]
 

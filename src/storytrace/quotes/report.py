@@ -252,7 +252,7 @@ def _candidates(doc: Any, verbs: frozenset[str], tokens: Sequence[Any] | None = 
     strings = doc.vocab.strings
     wanted = attrib.string_ids(strings, _with_titles(verbs))
     arr = doc.to_array([LEMMA, LOWER, POS])
-    hit = (numpy.isin(arr[:, 0], wanted) & numpy.isin(arr[:, 2], [VERB, AUX])) \
+    hit = (attrib.among(arr[:, 0], wanted) & ((arr[:, 2] == VERB) | (arr[:, 2] == AUX))) \
         | (arr[:, 1] == strings.add("according"))
     toks = doc if tokens is None else tokens
     return [toks[int(i)] for i in numpy.flatnonzero(hit)]

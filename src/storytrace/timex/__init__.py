@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -92,6 +93,13 @@ class _Starts:
 
 
 _STOP_CHARS = ",;:.\"“”()[]{}!?&*@%$#/'’-"
+_ANY_STOP = re.compile("[" + "".join(re.escape(c) for c in _STOP_CHARS) + "]")
+
+
+@functools.cache
+def _stop_chars(pattern: str) -> frozenset[str]:
+    """The characters of a rule's stop class (`_starts` makes it of _STOP_CHARS)."""
+    return frozenset(c for c in _STOP_CHARS if re.fullmatch(pattern, c))
 _KEYS_KEPT = 100_000  # distinct openings remembered (a few MB)
 
 
@@ -143,19 +151,27 @@ def _starts() -> _Starts:
 Candidate = tuple[int, int, int, re.Match[str]]
 
 
-def _allowed(core: tuple[str, ...], stops: list[int], folded: str) -> list[tuple[int, int]]:
+def _allowed(core: tuple[str, ...], stops: list[int], folded: str,
+             seen: dict[str, list[tuple[int, int]]] | None = None) -> list[tuple[int, int]]:
     """Where a rule can start, given its core words: [lo, hi) spans, in order.
 
     A match starting at p holds a core word starting at p or later, with no
     character the rule cannot take in between: p is possible when some core
-    word (a, b) has b > p and no stop in [p, a].
+    word (a, b) has b > p and no stop in [p, a]. `seen` keeps each word's places
+    in this text for the next rule with that word (rules share month and day names).
     """
     found = []
     for w in core:
-        a = folded.find(w)
-        while a >= 0:
-            found.append((a, a + len(w)))
-            a = folded.find(w, a + 1)
+        places = seen.get(w) if seen is not None else None
+        if places is None:
+            places = []
+            a = folded.find(w)
+            while a >= 0:
+                places.append((a, a + len(w)))
+                a = folded.find(w, a + 1)
+            if seen is not None:
+                seen[w] = places
+        found += places
     found.sort()
     out: list[tuple[int, int]] = []
     for a, b in found:
@@ -187,10 +203,17 @@ def _matches(text: str) -> list[tuple[int, re.Match[str]]]:
     folded = text.casefold().replace("ı", "i")
     cores = st.cores if len(folded) == len(text) else {}
     stops: dict[str, list[int]] = {"": []}
+    marks: list[tuple[int, str]] | None = None  # every stop character of the text, in order
     for _, stop in cores.values():
         if stop is not None and stop.pattern not in stops:
-            stops[stop.pattern] = [m.start() for m in stop.finditer(text)]
-    allowed = {i: _allowed(core, stops[stop.pattern if stop else ""], folded)
+            if marks is None:
+                marks = [(m.start(), m[0]) for m in _ANY_STOP.finditer(text)]
+            # a rule's stops are some of those characters: picked from them, not
+            # looked for again over the whole text
+            chars = _stop_chars(stop.pattern)
+            stops[stop.pattern] = [p for p, ch in marks if ch in chars]
+    seen: dict[str, list[tuple[int, int]]] = {}
+    allowed = {i: _allowed(core, stops[stop.pattern if stop else ""], folded, seen)
                for i, (core, stop) in cores.items()}
     at = dict.fromkeys(allowed, 0)
     end = len(text) + 1

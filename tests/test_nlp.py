@@ -49,3 +49,16 @@ def test_char_span_and_text_agree_with_spacy(nlp: Any) -> None:
                 assert got == want, (start, end, mode)
                 if span is not None:
                     assert parsed.span_text(*got) == span.text
+
+
+def test_newlines_tell_line_breaks_between_tokens(nlp: Any) -> None:
+    from storytrace.quotes.find import _breaks
+
+    a = Article.build(source="x", published=dt.date(2025, 1, 1), paragraphs=[
+        (1, "The board met.\nIt voted."), (2, "Then it left.")])
+    (parsed,) = nlp_parse([a])
+    n = len(parsed.doc)
+    assert parsed.newlines[-1] == 2  # the line break and the paragraphs' joiner
+    for lo in range(n + 1):
+        for hi in range(lo, n + 1):
+            assert _breaks(parsed.doc, lo, hi, parsed.newlines) == _breaks(parsed.doc, lo, hi)

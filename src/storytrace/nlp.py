@@ -91,6 +91,16 @@ class ParsedArticle:
         return [t.idx for t in self.tokens]
 
     @functools.cached_property
+    def newlines(self) -> list[int]:
+        """How many of the tokens before token i hold a line break: whether one lies
+        between two tokens without joining the text of those between."""
+        out, n = [0], 0
+        for t in self.token_texts:
+            n += "\n" in t
+            out.append(n)
+        return out
+
+    @functools.cached_property
     def text(self) -> str:
         """The parsed text. spaCy's tokens keep every character, so the doc's text is
         the parser's input: kept from `parse`, else joined from the tokens once

@@ -331,19 +331,23 @@ def _cue_titles(art: _Article) -> list[_Cand]:
     return out
 
 
+_LEAD_THE = re.compile(r"^(?:the|The)\s+|^[\"“‘']+")
+_HOLIDAY = re.compile(r"^(?:'s|’s) (?:Day|Eve)\b")
+
+
 def _clean_ent(art: _Article, ent: Any) -> tuple[int, int, str] | None:
     start = ent.start_char
     text = art.text[start:ent.end_char]  # ent.text, without making its tokens
-    m = re.match(r"^(?:the|The)\s+|^[\"“‘']+", text)
+    m = _LEAD_THE.match(text)
     while m:
         start += m.end()
         text = text[m.end():]
-        m = re.match(r"^(?:the|The)\s+|^[\"“‘']+", text)
+        m = _LEAD_THE.match(text)
     text = strip_possessive(text).rstrip(" \"”’',.;:")
     if not text or text.endswith("-") or not text[:1].isupper():
         return None
     after = art.text[start + len(text):start + len(text) + 6]
-    if re.match(r"^(?:'s|’s) (?:Day|Eve)\b", after):
+    if _HOLIDAY.match(after):
         return None  # a holiday ("Valentine's Day"), not a person
     return start, start + len(text), text
 

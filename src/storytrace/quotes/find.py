@@ -448,7 +448,7 @@ def _introduced(d: _Doc, q: LocalQuote, ds: int, spans: list[tuple[int, int]],
         if subj is not None:
             _speaker(d, q, subj, people, outside)
         return
-    subj = _subject(cue, outside)
+    subj = _subject(cue, outside, d)
     if subj is not None and s0 != base and subj.pos_ == "PRON" and any(
             base <= s < ds for s, _ in spans):
         return  # '"…," Obama said. He did not say more. "…"': the quote before speaks on
@@ -564,7 +564,7 @@ def _attribute(d: _Doc, q: LocalQuote, ds: int, de: int, spans: list[tuple[int, 
     if cue is not None:
         q.cue = cue.lemma_
         q.cue_span = cue_span(d, cue, ds - 1, reach=True)
-        subj = _subject(cue, outside)
+        subj = _subject(cue, outside, d)
         if subj is not None:
             _speaker(d, q, subj, people, outside)
         via = _venue(d, outside, venues, cue)
@@ -626,12 +626,15 @@ NOT_SPEAKER_ENTS = frozenset(("DATE", "TIME", "CARDINAL", "PERCENT", "MONEY", "Q
                               "ORDINAL"))
 
 
-def _breaks(doc: Any, lo: int, hi: int) -> bool:
-    """Whether a line break lies between tokens lo and hi (spaCy makes it a token)."""
+def _breaks(doc: Any, lo: int, hi: int, newlines: list[int] | None = None) -> bool:
+    """Whether a line break lies between tokens lo and hi (spaCy makes it a token);
+    `newlines` is the article's ParsedArticle.newlines, when at hand."""
+    if newlines is not None:
+        return hi > lo and newlines[hi] > newlines[lo]
     return hi > lo and "\n" in doc[lo:hi].text_with_ws
 
 
-def _subject(cue: Any, outside: list[Any]) -> Any:
+def _subject(cue: Any, outside: list[Any], d: _Doc | None = None) -> Any:
     """Who the speech verb says spoke: its subject, or its clause's, or the noun before it.
 
     A subject inside the quotation is the quote's own words, not its speaker.
@@ -652,7 +655,8 @@ def _subject(cue: Any, outside: list[Any]) -> Any:
         allowed = {t.i for t in outside}
         subj = [c for c in subj if c.i in allowed]
     # A parse that runs across a paragraph break: the other paragraph did not speak.
-    subj = [c for c in subj if not _breaks(c.doc, min(c.i, cue.i), max(c.i, cue.i))]
+    newlines = d.parsed.newlines if d is not None else None
+    subj = [c for c in subj if not _breaks(c.doc, min(c.i, cue.i), max(c.i, cue.i), newlines)]
     # A title in quotation marks after the cue is what it was said on ('said on
     # "Fox and Friends"'), whatever the parse made of it.
     subj = [c for c in subj if c.i < cue.i or c.left_edge.i == 0

@@ -104,14 +104,14 @@ def reports(d: _Doc, spans: list[tuple[int, int]],
         par = _parenthetical(d, t) if t.lower_ != "according" else None
         if par is not None:
             lo, hi, gap = par
-            cue_end, subj = t.i + 1, _subject(t, [])
+            cue_end, subj = t.i + 1, _subject(t, [], d)
         else:
-            rep = _according(t) if t.lower_ == "according" else _clause(t, t.i in learned)
+            rep = _according(t) if t.lower_ == "according" else _clause(t, t.i in learned, d)
             if rep is None and t.i not in learned and t.lower_ != "according" and any(
                     c.dep_ in attrib.COMPLEMENT_DEPS and c.i > t.i for c in t.children) \
                     and attrib.accept(t, lexicon=True):
                 # A lexicon verb with an object the rules leave ("denied the charges").
-                rep = _clause(t, True)
+                rep = _clause(t, True, d)
                 fallback.add(t.i)
             if rep is None:
                 continue
@@ -217,7 +217,7 @@ def _parenthetical(d: _Doc, verb: Any) -> tuple[int, int, tuple[int, int]] | Non
     """A cue set off by commas inside its statement: "Lenox thrived, he said, until
     1999". (first token, end token) of the sentence and the doc chars of ", he said,"."""
     toks = d.tokens  # the tokens made once: `doc[k]` makes one per call
-    subj = _subject(verb, [])
+    subj = _subject(verb, [], d)
     if subj is None or subj.i > verb.i:
         return None
     left = subj.left_edge.i - 1
@@ -268,7 +268,8 @@ def _inside(idx: int, spans: list[tuple[int, int]], starts: list[int]) -> bool:
     return i >= 0 and spans[i][0] - 1 <= idx < spans[i][1] + 1
 
 
-def _clause(verb: Any, objects: bool = False) -> tuple[int, int, int, Any] | None:
+def _clause(verb: Any, objects: bool = False, d: _Doc | None = None
+            ) -> tuple[int, int, int, Any] | None:
     """(first token, end token, cue end token, subject) of what a reporting verb reports;
     with `objects`, its objects as a stance verb's."""
     comp = [c for c in verb.children if c.dep_ == "ccomp"]
@@ -293,8 +294,8 @@ def _clause(verb: Any, objects: bool = False) -> tuple[int, int, int, Any] | Non
             if span is None:
                 return None
             lo, hi, cue_end = span
-            return lo, hi, cue_end, _subject(verb, [])
-    return lo, hi, verb.i + 1, _subject(verb, [])
+            return lo, hi, cue_end, _subject(verb, [], d)
+    return lo, hi, verb.i + 1, _subject(verb, [], d)
 
 
 def _stance(verb: Any, objects: bool = True) -> tuple[int, int, int] | None:

@@ -158,6 +158,10 @@ class Params:
     # the first two fifths of the span (350 picks there, gold 274); datelines and
     # timestamps ("Oct 12 (Reuters) -", "May 30, 2010 7:23 pm") not counted as
     # mentions (0.643); less weight to announcements (0 → 0.641, 0.5 → 0.643).
+    # Later still (time stage of ce75e28, these weights 0.652): a quota of days per
+    # fifth or tenth of the span in proportion to its summed score ** 1, 0.75 or 0.5,
+    # the best days within each (0.634–0.641); no timeline has a tie at its l-th
+    # score, so the tie rule (earlier day first) decides nothing there.
     neighbour: float = 0.0
     # Weight of an article's mention of a day when all its mentions of it refer back to
     # another date of the text (the time stage's anchor "text": "two days later", "the

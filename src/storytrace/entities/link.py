@@ -357,20 +357,22 @@ def _merge_misspelt_places(groups: dict[tuple[str, str], _Group],
                            info: dict[str, ArticleRef]) -> list[Finding]:
     """A place named once, one letter away from a known place, is that place misspelt."""
     findings = []
-    # The corpus's places by first letter: near_miss only takes a name of the same
-    # first letter and about the same length, so only those are handed to it (all
-    # of them made this step quadratic in the corpus's distinct places).
-    live: dict[str, dict[tuple[str, str], str]] = defaultdict(dict)
+    # The corpus's places by their deletion variants: near_miss only takes a place a
+    # few edits away, and those share a variant, so only they are handed to it
+    # (handing it every place made this step quadratic in the distinct places).
+    near: dict[str, dict[tuple[str, str], str]] = defaultdict(dict)
     for k, g in groups.items():
         if k[0] == "PLACE" and g.members:
-            live[g.members[0][1].name[:1]][k] = g.members[0][1].name
+            for v in _deletions(norm(g.members[0][1].name)):
+                near[v][k] = g.members[0][1].name
     for k in [k for k in groups if k[0] == "PLACE"]:
         g = groups[k]
         name = g.members[0][1].name
         if lookup_place(name) is not None or g.mention_count() > 2:
             continue
-        target = near_miss(name, [n for k2, n in live[name[:1]].items()
-                                  if k2 != k and abs(len(n) - len(name)) <= MISSPELLING_MAX_EDITS])
+        variants = _deletions(norm(name))
+        target = near_miss(name, {n for v in variants for k2, n in near.get(v, {}).items()
+                                  if k2 != k})
         if target is None:
             continue
         dst = ("PLACE", _place_key(target))
@@ -379,10 +381,20 @@ def _merge_misspelt_places(groups: dict[tuple[str, str], _Group],
             groups[dst] = _Group("PLACE")
             groups[dst].extra_aliases[target] = 0
         _move(groups, local_to_group, k, dst)
-        del live[name[:1]][k]
+        for v in variants:
+            near[v].pop(k, None)
         findings.append(Finding("spelling", target, f"'{name}' is likely a misspelling of "
                                 f"'{target}'", sources))
     return findings
+
+
+def _deletions(key: str) -> set[str]:
+    """A name and every form of it with up to MISSPELLING_MAX_EDITS letters dropped: two
+    names that many edits apart share one (a substitution drops a letter from each)."""
+    out = {key}
+    for _ in range(MISSPELLING_MAX_EDITS):
+        out |= {v[:i] + v[i + 1:] for v in out for i in range(len(v))}
+    return out
 
 
 def _fold_districts(groups: dict[tuple[str, str], _Group],

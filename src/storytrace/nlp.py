@@ -10,6 +10,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import numpy
+
 from storytrace.errors import ModelNotFoundError
 from storytrace.models import Article
 
@@ -69,8 +71,9 @@ class ParsedArticle:
         n = len(self.doc)
         if n == 0:
             return []
-        starts = [i for i, v in enumerate(self.doc.to_array([SENT_START]).ravel().tolist())
-                  if v == 1 or i == 0]
+        starts = numpy.flatnonzero(self.doc.to_array([SENT_START]).ravel() == 1).tolist()
+        if not starts or starts[0] != 0:
+            starts.insert(0, 0)  # the first token starts a sentence whatever its flag
         return list(zip(starts, [*starts[1:], n], strict=True))
 
     @functools.cached_property
@@ -85,6 +88,11 @@ class ParsedArticle:
     @functools.cached_property
     def token_texts(self) -> list[str]:
         return [t.text for t in self.tokens]
+
+    @functools.cached_property
+    def token_lowers(self) -> list[str]:
+        """Each token's lower-case form, read once for the stages' passes over every word."""
+        return [t.lower_ for t in self.tokens]
 
     @functools.cached_property
     def token_idx(self) -> list[int]:

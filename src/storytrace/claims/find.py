@@ -128,16 +128,19 @@ def _phrase_index() -> dict[str, list[tuple[int, str, cues.Phrase]]]:
     return index
 
 
-def match_frame(tokens: list[Any]) -> tuple[cues.Frame, int, int, str] | None:
+def match_frame(tokens: list[Any], lows: list[str] | None = None
+                ) -> tuple[cues.Frame, int, int, str] | None:
     """The first frame the tokens word: (frame, first token, end token, how).
 
     `how` is "phrase", "opposite" (the phrase states the contrary) or "contrast"
     (an exclusive word and a contrast word: "strictly professional"). Of several
     phrases of the frame, the one nearest the root of the sentence ("After months
     of dating speculation, the outing seems to confirm the pair's budding romance").
+    `lows` are the tokens' lower-case forms, when the caller has them.
     """
     excl = cues.exclusives()
-    lows = [t.lower_ for t in tokens]  # read once: every frame looks at every word
+    if lows is None:
+        lows = [t.lower_ for t in tokens]  # read once: every frame looks at every word
     # exclusive words ("strictly"); "not only ... but also" widens, it does not narrow
     narrowing = [i for i, low in enumerate(lows)
                  if low in excl and not (i and lows[i - 1] in ("not", "n't"))]
@@ -479,7 +482,7 @@ def find(parsed: ParsedArticle, results: dict[str, Any] | None = None) -> list[L
         if span is None or span[0] == span[1]:
             continue
         tokens = parsed.tokens[span[0]:span[1]]
-        hit = match_frame(tokens)
+        hit = match_frame(tokens, parsed.token_lowers[span[0]:span[1]])
         if hit is None:
             continue
         span_text = parsed.span_text(*span)

@@ -85,13 +85,16 @@ def descriptors(art: _Article, ents: list[LocalEntity]) -> list[Descriptor]:
     if not people:
         return []
     out = []
-    for tok in toks:
-        noun = tok.lower_
+    lows, role_nouns = art.parsed.token_lowers, roles()
+    for i, noun in enumerate(lows):
+        if noun != "old" and noun not in role_nouns:
+            continue  # most words: read from the cached forms, no token looked at
+        tok = toks[i]
         year_old = False
-        if noun == "old" and tok.i >= 3 and toks[tok.i - 2].lower_ == "year" and (
+        if noun == "old" and tok.i >= 3 and lows[tok.i - 2] == "year" and (
                 tok.i + 1 >= len(toks) or toks[tok.i + 1].pos_ not in ("NOUN", "PROPN", "ADJ")):
             year_old, noun = True, "year-old"
-        elif noun not in roles() or tok.tag_ not in ("NN", "NNP"):
+        elif noun not in role_nouns or tok.tag_ not in ("NN", "NNP"):
             continue
         if tok.i + 1 < len(toks) and toks[tok.i + 1].tag_ in ("NNP", "NN"):
             continue  # "the actress Ana de Armas", "the star power": a title or a compound
@@ -173,9 +176,12 @@ def definite_references(art: _Article, ents: list[LocalEntity]) -> None:
         art, ents, ("PERSON", "ORG", "PLACE", "OUTLET", "WORK", "PLATFORM"))]
     first_seen = {e.key: min((art.starts[art.para_index.index(m[0])] + m[1]
                               for m in e.mentions), default=0) for e in ents}
-    for tok in toks:
-        owners = heads.get(tok.lower_)
-        if not owners or len(owners) != 1 or tok.tag_ not in ("NN", "NNP"):
+    for i, low in enumerate(art.parsed.token_lowers):
+        owners = heads.get(low)
+        if not owners or len(owners) != 1:
+            continue
+        tok = toks[i]
+        if tok.tag_ not in ("NN", "NNP"):
             continue
         if tok.i + 1 < len(toks) and toks[tok.i + 1].tag_ in ("NN", "NNS", "NNP"):
             continue  # "the union leader": a modifier, not the union

@@ -306,9 +306,13 @@ def _outlet_context(doc: Any, i: int) -> bool:
 def _cue_titles(art: _Article) -> list[_Cand]:
     """Unquoted titles right after a work cue: 'the upcoming film Deeper'."""
     toks = art.tokens
+    cues = work_cues()
     out = []
-    for tok in toks:
-        if tok.lower_ not in work_cues() or tok.pos_ != "NOUN" or tok.i + 1 >= len(toks):
+    for i, low in enumerate(art.parsed.token_lowers):
+        if low not in cues:
+            continue
+        tok = toks[i]
+        if tok.pos_ != "NOUN" or tok.i + 1 >= len(toks):
             continue
         j = tok.i + 1
         words: list[Any] = []
@@ -712,16 +716,17 @@ def _gender_votes(b: _Builder) -> None:
         for para, off, *_ in e.mentions:
             doc_off = art.starts[art.para_index.index(para)] + off
             by_sent.setdefault(art.sent_of(doc_off), set()).add(e.key)
-    sents = [art.tokens[s:e] for s, e in art.sent_bounds]
+    lows, idx = art.parsed.token_lowers, art.token_idx
     for i, keys in by_sent.items():
         if len(keys) != 1:
             continue
         (key,) = keys
         # Pronouns outside quotations, in this sentence and, when it names
         # nobody, the next: inside quotes "he" is someone the speaker talks about.
-        toks = [t for s in sents[i:i + (1 if i + 1 in by_sent else 2)] for t in s]
-        words = Counter(w for t in toks if (w := t.lower_) in _PRONOUNS
-                        and not _in_quote(art.text, t.idx))
+        lo, hi = art.sent_bounds[i][0], art.sent_bounds[min(
+            i + (1 if i + 1 in by_sent else 2), len(art.sent_bounds)) - 1][1]
+        words = Counter(w for w, at in zip(lows[lo:hi], idx[lo:hi], strict=True)
+                        if w in _PRONOUNS and not _in_quote(art.text, at))
         m = sum(words[w] for w in _PRONOUNS[:4])
         f = sum(words[w] for w in _PRONOUNS[4:])
         if bool(m) != bool(f):  # both: two people in play, no evidence

@@ -38,6 +38,9 @@ def test_char_span_and_text_agree_with_spacy(nlp: Any) -> None:
         (1, "The board met on Monday.  It voted, 5-2, to wait."), (2, "Then it left.")])
     (parsed,) = nlp_parse([a])
     assert parsed.text == parsed.doc.text
+    assert parsed.token_texts == [t.text for t in parsed.doc]
+    assert parsed.token_lowers == [t.lower_ for t in parsed.doc]
+    assert parsed.token_idx == [t.idx for t in parsed.doc]
     n = len(parsed.text)
     for start in range(-1, n + 1):
         for end in range(start - 1, min(n, start + 12) + 2):

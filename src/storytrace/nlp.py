@@ -86,17 +86,27 @@ class ParsedArticle:
         return list(self.doc)
 
     @functools.cached_property
+    def _columns(self) -> list[list[int]]:
+        """The ORTH, LOWER and IDX columns, read at once (no Token made)."""
+        from spacy.attrs import IDX, LOWER, ORTH
+
+        if not len(self.doc):
+            return [[], [], []]
+        columns: list[list[int]] = self.doc.to_array([ORTH, LOWER, IDX]).T.tolist()
+        return columns
+
+    @functools.cached_property
     def token_texts(self) -> list[str]:
-        return [t.text for t in self.tokens]
+        return _strings(self.doc.vocab.strings, self._columns[0])
 
     @functools.cached_property
     def token_lowers(self) -> list[str]:
         """Each token's lower-case form, read once for the stages' passes over every word."""
-        return [t.lower_ for t in self.tokens]
+        return _strings(self.doc.vocab.strings, self._columns[1])
 
     @functools.cached_property
     def token_idx(self) -> list[int]:
-        return [t.idx for t in self.tokens]
+        return self._columns[2]
 
     @functools.cached_property
     def newlines(self) -> list[int]:
@@ -187,6 +197,25 @@ class ParsedArticle:
                     out.append((self.para_index[j], lo - base + lead, lo - base + trail))
                 j += 1
         return tuple(out)
+
+
+_STRINGS: dict[int, str] = {}  # string id -> string: a word's id is its hash in every store
+_STRINGS_KEPT = 1 << 20
+
+
+def _strings(store: Any, ids: list[int]) -> list[str]:
+    """The strings of ids, most from a plain dict: the StringStore's own lookup
+    costs several times more, and a corpus repeats its words."""
+    known = _STRINGS
+    try:
+        return [known[h] for h in ids]
+    except KeyError:  # words new to this process
+        if len(known) > _STRINGS_KEPT:
+            known.clear()
+        for h in ids:
+            if h not in known:
+                known[h] = store[h]
+        return [known[h] for h in ids]
 
 
 _ATOMS = (str, int, float, bool, type(None))

@@ -143,7 +143,8 @@ def _sentences(a: Article, spans: list[tuple[int, int, int]]) -> dict[int, list[
         if para in text:
             by_para[para].append(text[para][s:e])
     for p in a.body:  # an article stored without its parse: split at sentence ends
-        by_para.setdefault(p.index, split_sentences(p.text))
+        if p.index not in by_para:  # (not split when the parse gave its sentences)
+            by_para[p.index] = split_sentences(p.text)
     # in paragraph order, so that (article, paragraph) orders paragraphs as the
     # batch path (bucket_rows) can without seeing other articles
     return dict(sorted(by_para.items()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -34,11 +35,11 @@ def cue_span(d: _Doc, cue: Any, quote_start: int, end: int = 0, reach: bool = Fa
     "called for …", "went on to say that …" (not "told CNN that …": an addressee
     is no part of the cue)."""
     end = max(end, cue.i + 1)
-    doc = cue.doc
+    doc = d.tokens  # the article's tokens, made once (`doc[k]` makes one per call)
     if cue.lower_ == "according" and end < len(doc) and doc[end].lower_ == "to":
         end += 1
     if reach and cue.idx < quote_start and cue.lemma_.lower() not in ADDRESSEE_VERBS:
-        end = _reach(cue, end, quote_start)
+        end = _reach(cue, end, quote_start, doc)
     if end < len(doc) and doc[end].text == ":" and doc[end].idx < quote_start:
         end += 1
     verb = _cue_verb(cue) if reach else cue
@@ -75,12 +76,14 @@ def _cue_verb(cue: Any) -> Any:
     return node
 
 
-def _reach(cue: Any, end: int, content_start: int) -> int:
+def _reach(cue: Any, end: int, content_start: int, tokens: Sequence[Any] | None = None
+           ) -> int:
     """The end token of a cue run on over a date ("said Friday"), a particle ("pointed
     out") or the preposition its content hangs on ("called for", "pointed to"); `end`
     when other words lie between the cue and its content. A verb the cue goes on
-    with goes too: "tried to convince", "continued to call for"."""
-    doc = cue.doc
+    with goes too: "tried to convince", "continued to call for". `tokens` are the
+    doc's tokens made once, when at hand."""
+    doc = cue.doc if tokens is None else tokens
     heads = {cue.i}
     k = end
     while k < len(doc) and doc[k].idx < content_start and k - end < CUE_REACH_TOKENS:
@@ -96,7 +99,8 @@ def _reach(cue: Any, end: int, content_start: int) -> int:
             k += 1
             continue
         break
-    for t in doc[k:]:
+    for j in range(k, len(doc)):
+        t = doc[j]
         if t.idx >= content_start:
             break
         if not (t.text in CUE_STOPS or t.dep_ == "mark" or t.is_space):

@@ -219,6 +219,7 @@ def _strings(store: Any, ids: list[int]) -> list[str]:
 
 
 _ATOMS = (str, int, float, bool, type(None))
+_ATOM_TYPES = frozenset(_ATOMS)
 
 
 @functools.cache
@@ -241,12 +242,14 @@ def plain(obj: Any) -> Any:
     """
     if isinstance(obj, _ATOMS):
         return obj
+    # (a value of exactly an atom's type is itself: no call for each string and number)
     if isinstance(obj, list):
-        return [plain(v) for v in obj]
+        return [v if type(v) in _ATOM_TYPES else plain(v) for v in obj]
     if isinstance(obj, dict):
-        return {plain(k): plain(v) for k, v in obj.items()}
+        return {plain(k): v if type(v) in _ATOM_TYPES else plain(v) for k, v in obj.items()}
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {name: plain(getattr(obj, name)) for name in _field_names(type(obj))}
+        return {name: v if type(v := getattr(obj, name)) in _ATOM_TYPES else plain(v)
+                for name in _field_names(type(obj))}
     if isinstance(obj, tuple) and not hasattr(obj, "_fields"):
         return tuple(plain(v) for v in obj)
     return dataclasses.asdict(_Wrap(obj))["value"]  # anything else just as asdict has it

@@ -45,6 +45,12 @@ def lookup_place(name: str) -> PlaceEntry | None:
     return places().get(norm(name))
 
 
+@functools.cache
+def _place_names() -> frozenset[str]:
+    """The gazetteer's names, made once: near_miss runs for every rare place of a corpus."""
+    return frozenset(p.name for p in places().values())
+
+
 def near_miss(name: str, corpus_places: Iterable[str]) -> str | None:
     """The known place `name` is most likely a misspelling of, if any.
 
@@ -54,7 +60,7 @@ def near_miss(name: str, corpus_places: Iterable[str]) -> str | None:
     if len(name) < MISSPELLING_MIN_LENGTH or lookup_place(name) is not None:
         return None
     key = norm(name)
-    candidates = {p.name for p in places().values()} | set(corpus_places)
+    candidates = _place_names() | set(corpus_places)
     best = [c for c in candidates
             if abs(len(c) - len(name)) <= MISSPELLING_MAX_EDITS and c[:1] == name[:1]
             and Levenshtein.distance(norm(c), key) <= MISSPELLING_MAX_EDITS]

@@ -65,3 +65,31 @@ def test_newlines_tell_line_breaks_between_tokens(nlp: Any) -> None:
     for lo in range(n + 1):
         for hi in range(lo, n + 1):
             assert _breaks(parsed.doc, lo, hi, parsed.newlines) == _breaks(parsed.doc, lo, hi)
+
+
+def test_strings_survive_a_clear_between_filling_and_reading(monkeypatch: Any) -> None:
+    # The dict of string ids is shared by the process's threads (a Dask worker
+    # of several threads): one at the cap clears it while another fills it.
+    monkeypatch.setattr(nlp, "_STRINGS", {})
+
+    class Store:
+        def __getitem__(self, h: int) -> str:
+            if h == 3:
+                nlp._STRINGS.clear()  # as another thread at the cap does
+            return f"w{h}"
+
+    assert nlp._strings(Store(), [1, 2, 3, 1]) == ["w1", "w2", "w3", "w1"]
+
+
+def test_strings_kept_stay_under_the_cap(monkeypatch: Any) -> None:
+    monkeypatch.setattr(nlp, "_STRINGS", {})
+    monkeypatch.setattr(nlp, "_STRINGS_KEPT", 100)
+
+    class Store:
+        def __getitem__(self, h: int) -> str:
+            return str(h)
+
+    for i in range(1000):  # a long run meeting new words all the time
+        ids = list(range(i * 30, i * 30 + 30))
+        assert nlp._strings(Store(), ids) == [str(h) for h in ids]
+        assert len(nlp._STRINGS) <= 100 + 30

@@ -212,10 +212,15 @@ def _strings(store: Any, ids: list[int]) -> list[str]:
     except KeyError:  # words new to this process
         if len(known) > _STRINGS_KEPT:
             known.clear()
+        # Each string taken as it is found, not read back at the end: another
+        # thread of the process may clear the dict in between.
+        out = []
         for h in ids:
-            if h not in known:
-                known[h] = store[h]
-        return [known[h] for h in ids]
+            s = known.get(h)
+            if s is None:
+                s = known[h] = store[h]
+            out.append(s)
+        return out
 
 
 _ATOMS = (str, int, float, bool, type(None))

@@ -93,3 +93,13 @@ def test_strings_kept_stay_under_the_cap(monkeypatch: Any) -> None:
         ids = list(range(i * 30, i * 30 + 30))
         assert nlp._strings(Store(), ids) == [str(h) for h in ids]
         assert len(nlp._STRINGS) <= 100 + 30
+
+
+def test_span_text_slices_as_the_doc_does(nlp: Any) -> None:
+    a = Article.build(source="x", published=dt.date(2025, 1, 1), paragraphs=[
+        (1, " The board met.  It voted "), (2, "Then it left.")])
+    (parsed,) = nlp_parse([a])
+    n = len(parsed.doc)
+    for first in range(-n - 2, n + 3):
+        for end in range(-n - 2, n + 3):
+            assert parsed.span_text(first, end) == parsed.doc[first:end].text, (first, end)

@@ -159,9 +159,10 @@ class ParsedArticle:
 
     def span_text(self, first: int, end: int) -> str:
         """The text of tokens [first, end), as spaCy's `doc[first:end].text` (no Span made)."""
+        idx, texts = self.token_idx, self.token_texts
+        first, end, _ = slice(first, end).indices(len(idx))  # the doc's slice: clipped
         if end <= first:
             return ""
-        idx, texts = self.token_idx, self.token_texts
         return self.text[idx[first]:idx[end - 1] + len(texts[end - 1])]
 
     @functools.cached_property

@@ -103,3 +103,23 @@ def test_span_text_slices_as_the_doc_does(nlp: Any) -> None:
     for first in range(-n - 2, n + 3):
         for end in range(-n - 2, n + 3):
             assert parsed.span_text(first, end) == parsed.doc[first:end].text, (first, end)
+
+
+def test_char_span_of_empty_and_reversed_ranges_as_spacy(nlp: Any) -> None:
+    a = Article.build(source="x", published=dt.date(2025, 1, 1), paragraphs=[
+        (1, "The board met.  It voted "), (2, "Then it left.")])
+    (parsed,) = nlp_parse([a])
+    n = len(parsed.text)
+    for start in range(-1, n + 2):
+        for end in range(start - 3, start + 1):  # empty or reversed: spaCy's own answer
+            for mode in ("expand", "contract"):
+                try:
+                    span = parsed.doc.char_span(start, end, alignment_mode=mode)
+                    want: object = None if span is None else (span.start, span.end)
+                except Exception as e:
+                    want = type(e)
+                try:
+                    got: object = parsed.char_span(start, end, mode)
+                except Exception as e:
+                    got = type(e)
+                assert got == want, (start, end, mode)

@@ -355,7 +355,8 @@ def _merge_qualified_places(groups: dict[tuple[str, str], _Group],
 def _merge_misspelt_places(groups: dict[tuple[str, str], _Group],
                            local_to_group: dict[tuple[str, str], tuple[str, str]],
                            info: dict[str, ArticleRef]) -> list[Finding]:
-    """A place named once, one letter away from a known place, is that place misspelt."""
+    """A place named at most twice and an edit away from a known place (in the gazetteer
+    or the corpus) is that place misspelt."""
     findings = []
     # The corpus's places by their deletion variants: near_miss only takes a place a
     # few edits away, and those share a variant, so only they are handed to it

@@ -54,3 +54,16 @@ def test_a_place_before_a_facility_is_dropped_and_a_rare_misspelling_joins() -> 
     assert "Kelvora Sound" in names["Kelvara Sound"].aliases
     assert names["Kelvara Point"].mention_count == 3  # two letters off: its own place
     assert [f.kind for f in r.findings] == ["spelling"]
+
+
+def test_the_letter_dropped_index_finds_every_one_edit_misspelling() -> None:
+    # near_miss is handed only the places sharing a letter-dropped form with the
+    # name: each kind of single edit must still reach it, and two edits must not.
+    taken = {"Kelvora Sound": True, "Kelvarra Sound": True, "Kelvra Sound": True,
+             "Kelvara Sounds": True, "elvara Sound": False,  # first letters differ
+             "Kelavra Sound": False}  # a swap is two edits
+    for name, joins in taken.items():
+        r = link(_places("Kelvara Sound*3", name))
+        names = {e.name: e for e in r.entities}
+        assert (name in names["Kelvara Sound"].aliases) is joins, name
+        assert len(r.findings) == joins, name

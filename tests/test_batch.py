@@ -17,6 +17,7 @@ import storytrace
 from storytrace import batch
 from storytrace.cli import app
 from storytrace.export import export
+from storytrace.settings import Settings
 from tests.conftest import SAMPLE, write
 
 pytestmark = pytest.mark.nlp
@@ -30,8 +31,8 @@ def dask_client() -> Iterator[Any]:
     cluster.close()
 
 
-def _single(paths: list[Path], db: Path) -> dict[str, Any]:
-    with storytrace.open(db) as st:
+def _single(paths: list[Path], db: Path, settings: Settings | None = None) -> dict[str, Any]:
+    with storytrace.open(db, settings) as st:
         st.ingest(paths)
         return export(st.store)
 
@@ -40,8 +41,9 @@ def _refuse(*args: Any, **kwargs: Any) -> Any:
     raise AssertionError("load recounted what the batch run's engine operations give")
 
 
-def _batched(paths: list[Path], tmp: Path, client: Any, every: int = 256) -> dict[str, Any]:
-    report = batch.run(paths, tmp / "out", every=every, dask_client=client)
+def _batched(paths: list[Path], tmp: Path, client: Any, every: int = 256,
+             settings: Settings | None = None) -> dict[str, Any]:
+    report = batch.run(paths, tmp / "out", every=every, dask_client=client, settings=settings)
     assert not report.failed and report.candidates is not None
     assert report.entity_names and report.story_words == report.articles
     with storytrace.open(tmp / "batch.db") as st, pytest.MonkeyPatch.context() as mp:
@@ -59,6 +61,18 @@ def test_batch_equals_single_process_on_the_sample(tmp_path: Path, dask_client: 
     got = _batched([SAMPLE], tmp_path, dask_client)
     assert len(got["articles"]) == len(expected["articles"]) == 10
     assert got == expected
+
+
+def test_batch_over_several_parts_equals_single_process(tmp_path: Path,
+                                                        dask_client: Any) -> None:
+    """Three parts, so the corpus steps reduce several parts' tables. A batch of
+    articles parsed together shares the names found in it (pipeline.process), so
+    the parts are cut where ingest's batches are."""
+    settings = Settings(batch_size=4)
+    expected = _single([SAMPLE], tmp_path / "single.db", settings)
+    got = _batched([SAMPLE], tmp_path, dask_client, every=4, settings=settings)
+    assert len(list((tmp_path / "out" / batch.PARTS).iterdir())) == 3
+    assert got["entities"] and got["quotes"] and got["reuse"] and got == expected
 
 
 def test_batch_equals_single_process_on_the_seeds(tmp_path: Path, seeds_dir: Path,
@@ -138,17 +152,18 @@ def test_the_quote_shuffle_finds_the_pairs_the_block_loop_finds(
 
     ids = ["p0", "p1", "p2"]
     named = []
-    rows: dict[str, list[dict[str, str]]] = {p: [] for p in ids}
+    results: dict[str, list[dict[str, Any]]] = {p: [] for p in ids}
     for i, (_, text) in enumerate(QUOTES):
-        data = {"quotes": [{"para": 1, "start": 5, "text": f" {text} "}]}
-        rows[ids[i % 3]].append({"article_id": f"a{i}", "stage": "quotes",
-                                 "data": json.dumps(data)})
+        results[ids[i % 3]].append(
+            {"quotes": {"quotes": [{"para": 1, "start": 5, "text": f" {text} "}]}})
         named.append((f"q{i}", text))
     for p in ids:
         folder = tmp_path / batch.PARTS / p
         folder.mkdir(parents=True)
-        rows[p].append({"article_id": "a0", "stage": "entities", "data": "{}"})
-        pq.write_table(pa.Table.from_pylist(rows[p]), folder / "stage_results.parquet")
+        results[p].append({"entities": {}})
+        pq.write_table(pa.Table.from_pylist(batch._part_quotes(results[p]),
+                                            schema=batch._schemas()["quotes"]),
+                       folder / "quotes.parquet")
     n = batch.quote_pairs(tmp_path, ids)
     table = pq.read_table(tmp_path / batch.CORPUS / "quote_pairs").to_pylist()
     assert n == len(table)

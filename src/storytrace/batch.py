@@ -203,6 +203,9 @@ def _schemas() -> dict[str, Any]:
         "errors": pa.schema([("source", s), ("problem", s)]),
         "buckets": pa.schema([("key", pa.uint64()), ("order", s), ("article_id", s),
                               ("para", pa.int32())]),
+        "names": pa.schema([("name", s), ("type", s), ("votes", i), ("first", s)]),
+        "quotes": pa.schema([("id", s), ("text", s), ("n", i)]),
+        "words": pa.schema([("id", s), ("published", s), ("source", s), ("words", s)]),
     }
 
 
@@ -230,9 +233,11 @@ def run_part(part: Part, out: str, settings: Settings | None = None,
             seen.add(item.id)
             articles.append(item)
     done: list[tuple[Article, list[tuple[int, int, int]]]] = []
+    results: list[dict[str, Any]] = []
     for seq, p in enumerate(pipeline.process(articles, batch_size=settings.batch_size)):
         a = p.article
         done.append((a, p.sentences))
+        results.append(p.results)
         report.words += sum(len(x.text.split()) for x in a.body)
         rows["articles"].append({
             "id": a.id, "source": a.source, "path": a.path, "url": a.url,
@@ -247,6 +252,12 @@ def run_part(part: Part, out: str, settings: Settings | None = None,
                               for q, s, e in p.sentences]
         rows["stage_results"] += [{"article_id": a.id, "stage": k, "data": json.dumps(v)}
                                   for k, v in p.results.items()]
+    # the corpus steps' inputs, from what the worker holds (reading the part's
+    # JSON stage results back for them cost more than counting them here)
+    arts = [a for a, _ in done]
+    rows["names"] = _part_names(arts, results)
+    rows["quotes"] = _part_quotes(results)
+    rows["words"] = _part_words(arts)
     schemas = _schemas()
     tmp = Path(out) / PARTS / f".tmp-{part.id}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir(parents=True)
@@ -438,28 +449,15 @@ def reuse_candidates(out: Path, part_ids: list[str]) -> int:
     return sum(pq.ParquetFile(f).metadata.num_rows for f in target.glob("*.parquet"))
 
 
-def _part_quotes(folder: str) -> Any:
-    """A part's quotes as (text class, text), once per class (reprints of the
-    same words are compared once), read from its quotes stage results."""
-    import pandas as pd
-    import pyarrow.parquet as pq
-
-    table = pq.read_table(Path(folder) / "stage_results.parquet", columns=["data"],
-                          filters=[("stage", "==", "quotes")])
+def _part_quotes(results: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A part's quotes as (text class, text, copies), once per class: reprints of the
+    same words are compared once."""
     classes: dict[str, tuple[str, int]] = {}
-    for data in table["data"].to_pylist():
-        for q in json.loads(data).get("quotes", []):
+    for r in results:
+        for q in r.get("quotes", {}).get("quotes", []):
             c = text_class(q["text"])
             classes[c] = (q["text"].strip(), classes[c][1] + 1 if c in classes else 1)
-    return pd.DataFrame([(c, t, n) for c, (t, n) in classes.items()],
-                        columns=["id", "text", "n"]) if classes else _quotes_meta()
-
-
-def _quotes_meta() -> Any:
-    import pandas as pd
-
-    return pd.DataFrame({"id": pd.Series(dtype=object), "text": pd.Series(dtype=object),
-                         "n": pd.Series(dtype="int64")})
+    return [{"id": c, "text": t, "n": n} for c, (t, n) in classes.items()]
 
 
 def _quote_counts(quotes: Any) -> Any:
@@ -532,9 +530,8 @@ def quote_pairs(out: Path, part_ids: list[str]) -> int | None:
     from dask.base import compute
     from dask.delayed import delayed
 
-    folders = [str(out / PARTS / p) for p in part_ids]
-    how = "tasks" if len(folders) <= TASK_SHUFFLE_PARTS else None
-    quotes = dd.from_map(_part_quotes, folders, meta=_quotes_meta())  # type: ignore[no-untyped-call]
+    how = "tasks" if len(part_ids) <= TASK_SHUFFLE_PARTS else None
+    quotes = dd.read_parquet([str(out / PARTS / p / "quotes.parquet") for p in part_ids])
     per_word = quotes.map_partitions(_quote_counts, meta=_counts_meta())
     totals, texts, n = compute(  # type: ignore[no-untyped-call]
         per_word.groupby("word")["quotes"].sum(), quotes["id"].count(), quotes["n"].sum())
@@ -555,43 +552,16 @@ def quote_pairs(out: Path, part_ids: list[str]) -> int | None:
     return int(sum(pq.ParquetFile(f).metadata.num_rows for f in target.glob("*.parquet")))
 
 
-def _part_refs(folder: Path) -> dict[str, ArticleRef]:
-    """The corpus-stage view of a part's articles (as the store's stage_results gives it)."""
-    import pyarrow.parquet as pq
-
-    refs = {}
-    for r in pq.read_table(folder / "articles.parquet",
-                           columns=["id", "source", "published", "outlet", "meta"]).to_pylist():
-        refs[r["id"]] = ArticleRef(
-            r["id"], r["source"],
-            dt.date.fromisoformat(r["published"]) if r["published"] else None, r["outlet"],
-            tuple(json.loads(r["meta"]).get("outlets_named", [])))
-    return refs
-
-
-def _part_names(folder: str) -> Any:
+def _part_names(arts: Sequence[Article], results: Sequence[dict[str, Any]]
+                ) -> list[dict[str, Any]]:
     """A part's type votes per entity name (entities.link.vote_rows)."""
-    import pandas as pd
-    import pyarrow.parquet as pq
-
-    refs = _part_refs(Path(folder))
-    table = pq.read_table(Path(folder) / "stage_results.parquet",
-                          columns=["article_id", "data"], filters=[("stage", "==", "entities")])
-    arts = [(refs[aid], ArticleEntities.from_dict(json.loads(data)))
-            for aid, data in zip(table["article_id"].to_pylist(), table["data"].to_pylist(),
-                                 strict=True) if aid in refs]
-    rows = vote_rows(arts)
-    if not rows:
-        return _names_meta()
-    return pd.DataFrame([(name, type_, n, first) for (name, type_), (n, first) in rows.items()],
-                        columns=["name", "type", "votes", "first"])
-
-
-def _names_meta() -> Any:
-    import pandas as pd
-
-    return pd.DataFrame({"name": pd.Series(dtype=object), "type": pd.Series(dtype=object),
-                         "votes": pd.Series(dtype="int64"), "first": pd.Series(dtype=object)})
+    rows = vote_rows(
+        (ArticleRef(a.id, a.source, a.published, a.outlet,
+                    tuple(a.meta.get("outlets_named", []))),
+         ArticleEntities.from_dict(r["entities"]))
+        for a, r in zip(arts, results, strict=True) if "entities" in r)
+    return [{"name": name, "type": type_, "votes": n, "first": first}
+            for (name, type_), (n, first) in rows.items()]
 
 
 def entity_names(out: Path, part_ids: list[str]) -> int:
@@ -603,8 +573,7 @@ def entity_names(out: Path, part_ids: list[str]) -> int:
     import dask.dataframe as dd
     import pyarrow as pa
 
-    folders = [str(out / PARTS / p) for p in part_ids]
-    rows = dd.from_map(_part_names, folders, meta=_names_meta())  # type: ignore[no-untyped-call]
+    rows = dd.read_parquet([str(out / PARTS / p / "names.parquet") for p in part_ids])
     table = rows.groupby(["name", "type"]).agg({"votes": "sum", "first": "min"}).reset_index()
     target = out / CORPUS / "entity_names"
     if target.exists():
@@ -615,11 +584,11 @@ def entity_names(out: Path, part_ids: list[str]) -> int:
     return _rows_in(target)
 
 
-def _rows_in(target: Path) -> int:
+def _rows_in(target: Path, files: str = "*.parquet") -> int:
     """Rows of a written table, from the files' footers, not by reading it back."""
     import pyarrow.parquet as pq
 
-    return int(sum(pq.ParquetFile(f).metadata.num_rows for f in target.glob("*.parquet")))
+    return int(sum(pq.ParquetFile(f).metadata.num_rows for f in target.glob(files)))
 
 
 def read_votes(out: Path) -> dict[str, Counter[str]] | None:
@@ -635,62 +604,33 @@ def read_votes(out: Path) -> dict[str, Counter[str]] | None:
     return type_votes(rows)
 
 
-def _part_words(folder: str) -> Any:
+def _part_words(arts: Sequence[Article]) -> list[dict[str, Any]]:
     """Each article's story words (stories.words_of its body text, in the order the
-    words first occur) with what orders it in the store: a map, no shuffle."""
-    import pandas as pd
-    import pyarrow.parquet as pq
-
-    body: dict[str, list[tuple[int, str]]] = {}
-    for r in pq.read_table(Path(folder) / "paragraphs.parquet",
-                           columns=["article_id", "idx", "kind", "text"]).to_pylist():
-        if r["kind"] == "body":  # Paragraph.is_body
-            body.setdefault(r["article_id"], []).append((r["idx"], r["text"]))
-    rows = [(r["id"], r["published"], r["source"], json.dumps(list(words_of(
-        "\n\n".join(t for _, t in sorted(body.get(r["id"], [])))).items())))
-        for r in pq.read_table(Path(folder) / "articles.parquet",
-                               columns=["id", "published", "source"]).to_pylist()]
-    return pd.DataFrame(rows, columns=["id", "published", "source", "words"]) if rows \
-        else _words_meta()
-
-
-def _words_meta() -> Any:
-    import pandas as pd
-
-    return pd.DataFrame({c: pd.Series(dtype=object)
-                         for c in ("id", "published", "source", "words")})
+    words first occur) with what orders it in the store."""
+    return [{"id": a.id, "published": a.published.isoformat() if a.published else None,
+             "source": a.source, "words": json.dumps(list(words_of(a.body_text).items()))}
+            for a in arts]
 
 
 def story_words(out: Path, part_ids: list[str]) -> int:
-    """Story grouping's per-article input as an engine operation: each part's
-    articles' word counts, counted on the workers (`DIR/corpus/story_words/`), so
-    `load` does not re-read every body for them. The grouping itself stays at
-    `load`: it is one pass in publication order whose document frequencies grow
-    with the stream, so no split of the corpus gives its answer."""
-    import dask.dataframe as dd
+    """Articles whose story words the workers counted (each part's `words` table,
+    made beside its other tables), so `load` does not re-read every body for them.
+    The grouping itself stays at `load`: it is one pass in publication order whose
+    document frequencies grow with the stream, so no split of the corpus gives its
+    answer."""
+    return sum(_rows_in(out / PARTS / p, "words.parquet") for p in part_ids)
+
+
+def read_words(out: Path, part_ids: Iterable[str]
+               ) -> Iterator[tuple[str, dt.date | None, Counter[str]]]:
+    """The parts' story words in the store's order of articles (published, source,
+    id; undated first), as stories.relink takes them, each article's counts parsed
+    as it is reached."""
     import pyarrow as pa
-
-    folders = [str(out / PARTS / p) for p in part_ids]
-    rows = dd.from_map(_part_words, folders, meta=_words_meta())  # type: ignore[no-untyped-call]
-    target = out / CORPUS / "story_words"
-    if target.exists():
-        shutil.rmtree(target)
-    rows.to_parquet(str(target), write_index=False, schema=pa.schema(
-        [(c, pa.string()) for c in ("id", "published", "source", "words")]))
-    return _rows_in(target)
-
-
-def read_words(out: Path) -> Iterator[tuple[str, dt.date | None, Counter[str]]] | None:
-    """The story_words table in the store's order of articles (published, source,
-    id; undated first), as stories.relink takes it, each article's counts parsed
-    as it is reached; None when it was not written."""
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    target = out / CORPUS / "story_words"
-    if not target.exists():
-        return None
-    t = pq.read_table(target)
+    t = pa.concat_tables([pq.read_table(out / PARTS / p / "words.parquet") for p in part_ids])
     order = pc.sort_indices(t, sort_keys=[(c, "ascending", "at_start")
                                           for c in ("published", "source", "id")])
 
@@ -789,7 +729,7 @@ def load(out: str | Path, corpus: Any) -> LoadReport:
         pairs = list(zip(*(table[c].to_pylist() for c in ("a", "b", "forward", "backward")),
                          strict=True))
     votes = read_votes(out) if manifest.get("entity_names") is not None else None
-    words = read_words(out) if manifest.get("story_words") is not None else None
+    words = None
     with store.transaction():
         fresh = next(iter(store.articles()), None) is None
         run_id = store.start_run([str(out)])
@@ -809,6 +749,8 @@ def load(out: str | Path, corpus: Any) -> LoadReport:
             # the batch's candidates cover exactly its own articles: into a store that held
             # others, or with parts missing or repeated, reuse bands the store itself
             whole = fresh and not report.missing and not report.unchanged
+            if whole and manifest.get("story_words") is not None:
+                words = read_words(out, (p["id"] for p in manifest["parts"]))
             pipeline.link(store, reuse_candidates=cands if whole else None,
                           quote_pairs=pairs if whole else None,
                           entity_votes=votes if whole else None,

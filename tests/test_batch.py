@@ -6,6 +6,7 @@ import gzip
 import json
 import shutil
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -180,6 +181,27 @@ def test_the_quote_shuffle_finds_the_pairs_the_block_loop_finds(
     monkeypatch.setattr(batch, "MEETINGS_PER_QUOTE", 1)
     assert batch.quote_pairs(tmp_path, ids) is None
     assert not (tmp_path / batch.CORPUS / "quote_pairs").exists()
+
+
+def test_a_part_leaves_no_new_words_in_the_models_string_store(tmp_path: Path) -> None:
+    """A worker meets new words in every part; without a memory zone spaCy would keep
+    each of them for the life of the process."""
+    from storytrace import nlp
+
+    words = [f"Zq{uuid.uuid4().hex[:10]}" for _ in range(6)]
+    write(tmp_path / "in.jsonl", "".join(json.dumps(
+        {"id": f"w{i}", "published": "2025-02-03",
+         "text": f"The {w} harbour board said on Monday that {words[-1 - i]} would sail."}) + "\n"
+        for i, w in enumerate(words[:3])))
+    strings = nlp.load().vocab.strings
+    (part,), _ = batch.plan([tmp_path / "in.jsonl"])
+    batch.run_part(part, str(tmp_path / "out"))  # words the model's first use adds stay
+    before = len(strings)
+    shutil.rmtree(tmp_path / "out")
+    assert batch.run_part(part, str(tmp_path / "out")).articles == 3
+    assert len(strings) == before and not any(w in strings for w in words)
+    with nlp.load().memory_zone():  # the words did reach the store while parsing
+        assert all(w in strings for w in (d.text for d in nlp.load().pipe(words)))
 
 
 def test_rerun_skips_done_parts_and_failed_parts_are_reported(tmp_path: Path,

@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from storytrace import pipeline, reuse
+from storytrace import nlp, pipeline, reuse
 from storytrace.entities.link import type_votes, vote_rows
 from storytrace.entities.recognize import ArticleEntities
 from storytrace.errors import InputError, StorytraceError
@@ -234,24 +234,29 @@ def run_part(part: Part, out: str, settings: Settings | None = None,
             articles.append(item)
     done: list[tuple[Article, list[tuple[int, int, int]]]] = []
     results: list[dict[str, Any]] = []
-    for seq, p in enumerate(pipeline.process(articles, batch_size=settings.batch_size)):
-        a = p.article
-        done.append((a, p.sentences))
-        results.append(p.results)
-        report.words += sum(len(x.text.split()) for x in a.body)
-        rows["articles"].append({
-            "id": a.id, "source": a.source, "path": a.path, "url": a.url,
-            "published": a.published.isoformat() if a.published else None,
-            "outlet": a.outlet, "title": a.title,
-            "contributors": json.dumps(list(a.contributors)), "format": a.format,
-            "encoding": a.encoding, "meta": json.dumps(dict(a.meta)), "seq": seq})
-        rows["paragraphs"] += [{"article_id": a.id, "idx": x.index, "line": x.line,
-                                "kind": x.kind, "text": x.text, "meta": json.dumps(dict(x.meta))}
-                               for x in a.paragraphs]
-        rows["sentences"] += [{"article_id": a.id, "para_idx": q, "start": s, "end": e}
-                              for q, s, e in p.sentences]
-        rows["stage_results"] += [{"article_id": a.id, "stage": k, "data": json.dumps(v)}
-                                  for k, v in p.results.items()]
+    # spaCy's string store keeps every new word it meets: over a crawl's months a
+    # worker's memory would grow with the vocabulary (about 14 strings an article
+    # on Timeline17's). A memory zone drops them when the part is done; the
+    # stages' results are plain data by then.
+    with nlp.load().memory_zone():
+        for seq, p in enumerate(pipeline.process(articles, batch_size=settings.batch_size)):
+            a = p.article
+            done.append((a, p.sentences))
+            results.append(p.results)
+            report.words += sum(len(x.text.split()) for x in a.body)
+            rows["articles"].append({
+                "id": a.id, "source": a.source, "path": a.path, "url": a.url,
+                "published": a.published.isoformat() if a.published else None,
+                "outlet": a.outlet, "title": a.title,
+                "contributors": json.dumps(list(a.contributors)), "format": a.format,
+                "encoding": a.encoding, "meta": json.dumps(dict(a.meta)), "seq": seq})
+            rows["paragraphs"] += [{"article_id": a.id, "idx": x.index, "line": x.line,
+                                    "kind": x.kind, "text": x.text,
+                                    "meta": json.dumps(dict(x.meta))} for x in a.paragraphs]
+            rows["sentences"] += [{"article_id": a.id, "para_idx": q, "start": s, "end": e}
+                                  for q, s, e in p.sentences]
+            rows["stage_results"] += [{"article_id": a.id, "stage": k, "data": json.dumps(v)}
+                                      for k, v in p.results.items()]
     # the corpus steps' inputs, from what the worker holds (reading the part's
     # JSON stage results back for them cost more than counting them here)
     arts = [a for a, _ in done]

@@ -183,10 +183,13 @@ def test_the_quote_shuffle_finds_the_pairs_the_block_loop_finds(
     assert not (tmp_path / batch.CORPUS / "quote_pairs").exists()
 
 
-def test_a_part_leaves_no_new_words_in_the_models_string_store(tmp_path: Path) -> None:
+def test_a_part_leaves_no_new_words_in_a_full_string_store(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A worker meets new words in every part; without a memory zone spaCy would keep
-    each of them for the life of the process."""
+    each of them for the life of the process. Past nlp.STRINGS_KEPT it forgets them."""
     from storytrace import nlp
+
+    monkeypatch.setattr(nlp, "STRINGS_KEPT", 0)
 
     words = [f"Zq{uuid.uuid4().hex[:10]}" for _ in range(6)]
     write(tmp_path / "in.jsonl", "".join(json.dumps(

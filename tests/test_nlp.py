@@ -1,5 +1,8 @@
 import datetime as dt
+import uuid
 from typing import Any
+
+import pytest
 
 from storytrace import nlp
 from storytrace.models import Article, Paragraph
@@ -123,3 +126,17 @@ def test_char_span_of_empty_and_reversed_ranges_as_spacy(nlp: Any) -> None:
                 except Exception as e:
                     got = type(e)
                 assert got == want, (start, end, mode)
+
+
+def test_transient_words_forgets_only_past_the_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Below nlp.STRINGS_KEPT new words stay known (they parse faster next time);
+    past it a block's new words are forgotten at its end."""
+    strings = nlp.load().vocab.strings
+    kept, dropped = (f"Zq{uuid.uuid4().hex[:12]}" for _ in range(2))
+    with nlp.transient_words():
+        list(nlp.load().pipe([f"The {kept} sailed."]))
+    monkeypatch.setattr(nlp, "STRINGS_KEPT", len(strings))
+    with nlp.transient_words():
+        list(nlp.load().pipe([f"The {dropped} sailed."]))
+        assert dropped in strings
+    assert kept in strings and dropped not in strings

@@ -234,11 +234,9 @@ def run_part(part: Part, out: str, settings: Settings | None = None,
             articles.append(item)
     done: list[tuple[Article, list[tuple[int, int, int]]]] = []
     results: list[dict[str, Any]] = []
-    # spaCy's string store keeps every new word it meets: over a crawl's months a
-    # worker's memory would grow with the vocabulary (about 14 strings an article
-    # on Timeline17's). A memory zone drops them when the part is done; the
-    # stages' results are plain data by then.
-    with nlp.load().memory_zone():
+    # a worker's model learns a crawl's words only up to a bound (nlp.STRINGS_KEPT);
+    # the stages' results are plain data by the block's end
+    with nlp.transient_words():
         for seq, p in enumerate(pipeline.process(articles, batch_size=settings.batch_size)):
             a = p.article
             done.append((a, p.sentences))

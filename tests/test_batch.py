@@ -103,15 +103,23 @@ def test_local_workers_wake_their_event_loop_less_often(dask_client: Any) -> Non
     assert set(got.values()) == {(1.0, 1.0)}
 
 
-def test_reuse_candidates_do_not_depend_on_partitions(tmp_path: Path, dask_client: Any) -> None:
-    """Parts of one article each: the shuffle still finds every recycled paragraph,
-    and the groupby gives the entity type votes counting them over the corpus gives."""
+def test_reuse_candidates_do_not_depend_on_partitions(
+        tmp_path: Path, dask_client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parts of one article each, shuffled into many partitions: the shuffle still
+    finds every recycled paragraph, and the groupby gives the entity type votes
+    counting them over the corpus gives."""
+    import pyarrow.parquet as pq
+
     from storytrace.entities import ArticleEntities
     from storytrace.entities.link import type_votes, vote_rows
 
+    monkeypatch.setattr(batch, "SHUFFLE_ROWS", 500)
     expected = _single([SAMPLE], tmp_path / "single.db")
     got = _batched([SAMPLE], tmp_path, dask_client, every=1)
     assert got["reuse"] == expected["reuse"]
+    assert len(list((tmp_path / "out" / batch.CORPUS / "reuse_candidates").glob("*.parquet"))) \
+        == -(-sum(pq.ParquetFile(f).metadata.num_rows for f in
+                  (tmp_path / "out" / batch.PARTS).glob("*/buckets.parquet")) // 500) > 3
     assert [a["paragraphs"] for a in got["articles"]] == [
         a["paragraphs"] for a in expected["articles"]]
     with storytrace.open(tmp_path / "batch.db") as st:
@@ -137,6 +145,7 @@ def test_reuse_candidates_are_the_same_by_either_shuffle(tmp_path: Path, dask_cl
 
     by_tasks = table()
     monkeypatch.setattr(batch, "TASK_SHUFFLE_PARTS", 0)
+    monkeypatch.setattr(batch, "SHUFFLE_ROWS", 1000)  # several output partitions
     ids = [r.part for r in report.done]
     assert batch.reuse_candidates(tmp_path / "out", ids) == report.candidates
     assert table() == by_tasks

@@ -81,28 +81,26 @@ def _head(path: Path, n: int, tmp: Path) -> Path:
 WARM_ARTICLES = 8  # texts each side parses before its clock starts
 
 
-def _warm(client: Any, path: Path) -> None:
-    """Before the clock starts, every worker loads the model and runs the pipeline
-    over the sample's first WARM_ARTICLES articles, as the bare parse loads the model
-    and parses their text: a process's first documents pay one-time costs (the
-    stages' data files, the first batches' allocations) that neither side should
-    count."""
-    client.run(_warm_here, path)
-
-
-def _warm_here(path: Path) -> None:
-    from storytrace import pipeline
-
-    arts = itertools.islice((a for a in read_jsonl(path, limit=Settings().max_article_bytes)
-                             if isinstance(a, Article)), WARM_ARTICLES)
-    for _ in pipeline.process(arts):
-        pass
+def _warm(client: Any, path: Path, tmp: Path) -> None:
+    """Before the clock starts, every worker loads the model and runs a part of the
+    sample's first WARM_ARTICLES articles, as the bare parse loads the model and
+    parses their text: a process's first documents pay one-time costs (the stages'
+    data files, the first batches' allocations, the first Parquet files) that
+    neither side should count. A task, so it runs on the thread later tasks run on."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    head = tmp / "warm.jsonl"
+    with path.open(encoding="utf-8") as r, head.open("w", encoding="utf-8") as w:
+        w.writelines(itertools.islice(r, WARM_ARTICLES))
+    (part,), _ = batch.plan([head], every=WARM_ARTICLES)
+    for k, addr in enumerate(client.scheduler_info()["workers"]):
+        client.submit(batch.run_part, part, str(tmp / f"warm{k}"), workers=[addr],
+                      pure=False).result()
 
 
 def _timed(path: Path, out: Path, workers: int, every: int) -> dict[str, Any]:
     c = batch.client(workers=workers)
     try:
-        _warm(c, path)
+        _warm(c, path, out.parent / f"{out.name}-warm")
         parts, _ = batch.plan([path], every=every)
         t0 = time.perf_counter()
         report = batch.run_parts(parts, out, dask_client=c, retries=1)

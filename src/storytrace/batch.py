@@ -399,6 +399,34 @@ def run_parts(parts: list[Part], out: str | Path, *, scheduler: str | None = Non
     return report
 
 
+def _read_parts(files: list[str], rows: int) -> tuple[Any, int]:
+    """The parts' tables as one Dask frame whose partitions hold about `rows` rows
+    (parts grouped in order by their footers' counts), and the rows in all: a
+    partition per part costs a task per step each, most of a small table's time."""
+    import dask.dataframe as dd
+    import pyarrow.parquet as pq
+
+    groups: list[list[str]] = []
+    n = total = 0
+    for f in files:
+        k = pq.ParquetFile(f).metadata.num_rows
+        if not groups or n + k > rows:
+            groups.append([])
+            n = 0
+        groups[-1].append(f)
+        n += k
+        total += k
+    meta = pq.read_schema(files[0]).empty_table().to_pandas()
+    return dd.from_map(_read_group, groups, meta=meta), total  # type: ignore[no-untyped-call]
+
+
+def _read_group(files: list[str]) -> Any:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    return pa.concat_tables([pq.read_table(f) for f in files]).to_pandas()
+
+
 def _links(rows: Any) -> Any:
     import pandas as pd
 
@@ -439,14 +467,12 @@ def reuse_candidates(out: Path, part_ids: list[str]) -> int:
     shuffle the links on the later paragraph's article and keep each paragraph's
     best. top_candidates sums a pair's counts from every partition itself, so no
     groupby (a third shuffle) runs between: it cost a third of this step."""
-    import dask.dataframe as dd
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     files = [str(out / PARTS / p / "buckets.parquet") for p in part_ids]
     how = "tasks" if len(files) <= TASK_SHUFFLE_PARTS else None  # None: Dask's default
-    n = -(-sum(pq.ParquetFile(f).metadata.num_rows for f in files) // SHUFFLE_ROWS) or 1
-    rows = dd.read_parquet(files)
+    rows, total = _read_parts(files, SHUFFLE_ROWS)
+    n = -(-total // SHUFFLE_ROWS) or 1
     links = rows.shuffle("key", npartitions=n, shuffle_method=how).map_partitions(
         _links, meta=_links_meta())
     best = links.shuffle("to_article", npartitions=n, shuffle_method=how).map_partitions(
@@ -535,14 +561,14 @@ def quote_pairs(out: Path, part_ids: list[str]) -> int | None:
     meet: when the keys would meet more than MEETINGS_PER_QUOTE times per quote
     (counted per key by a groupby before any shuffle), no pairs are written
     (None) and `load` compares each speaker's quotes as `ingest` does."""
-    import dask.dataframe as dd
     import pyarrow as pa
     import pyarrow.parquet as pq
     from dask.base import compute
     from dask.delayed import delayed
 
     how = "tasks" if len(part_ids) <= TASK_SHUFFLE_PARTS else None
-    quotes = dd.read_parquet([str(out / PARTS / p / "quotes.parquet") for p in part_ids])
+    quotes, _ = _read_parts([str(out / PARTS / p / "quotes.parquet") for p in part_ids],
+                            SHUFFLE_ROWS)
     per_word = quotes.map_partitions(_quote_counts, meta=_counts_meta())
     totals, texts, n = compute(  # type: ignore[no-untyped-call]
         per_word.groupby("word")["quotes"].sum(), quotes["id"].count(), quotes["n"].sum())
@@ -581,10 +607,10 @@ def entity_names(out: Path, part_ids: list[str]) -> int:
     small table (a row per distinct name and type, `DIR/corpus/entity_names/`), the
     same votes `entities.link` counts over the whole corpus (merge_vote_rows: sums
     and minima, whatever the split). `load` links with them."""
-    import dask.dataframe as dd
     import pyarrow as pa
 
-    rows = dd.read_parquet([str(out / PARTS / p / "names.parquet") for p in part_ids])
+    rows, _ = _read_parts([str(out / PARTS / p / "names.parquet") for p in part_ids],
+                          SHUFFLE_ROWS)
     table = rows.groupby(["name", "type"]).agg({"votes": "sum", "first": "min"}).reset_index()
     target = out / CORPUS / "entity_names"
     if target.exists():

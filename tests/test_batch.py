@@ -238,6 +238,13 @@ def test_rerun_skips_done_parts_and_failed_parts_are_reported(tmp_path: Path,
         assert loaded.added == 2 and loaded.missing == [parts[2].id]
     again = batch.run_parts(parts[:2], out, dask_client=dask_client)
     assert all(r.skipped for r in again.done) and again.candidates is not None
+    # a part written by an earlier layout (no format mark, no corpus-step inputs) runs again
+    old = out / batch.PARTS / parts[0].id
+    (old / "_SUCCESS").write_text(json.dumps({"part": {}}))
+    (old / "names.parquet").unlink()
+    again = batch.run_parts(parts[:2], out, dask_client=dask_client)
+    assert [r.part for r in again.done if not r.skipped] == [parts[0].id]
+    assert batch.written(old) and (old / "names.parquet").exists()
 
 
 def test_load_refuses_a_folder_that_is_not_a_batch(tmp_path: Path) -> None:

@@ -62,6 +62,9 @@ TASK_SHUFFLE_PARTS = 16
 # bucket_links holds about 3x its partition's frame at its peak (188 MB for
 # those 452k rows), so 500k rows keep a task near 200 MB.
 SHUFFLE_ROWS = 500_000
+# The layout of a written part; a part written by another (the corpus steps'
+# inputs came in with 2) is run again rather than skipped.
+PART_FORMAT = 2
 PARTS = "parts"
 CORPUS = "corpus"
 MANIFEST = "manifest.json"
@@ -227,7 +230,7 @@ def run_part(part: Part, out: str, settings: Settings | None = None,
     started = time.perf_counter()
     report = PartReport(part.id, worker_pid=os.getpid())
     final = Path(out) / PARTS / part.id
-    if (final / "_SUCCESS").exists():
+    if written(final):
         report.skipped = True
         return report
     rows: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES if t != "buckets"}
@@ -277,7 +280,8 @@ def run_part(part: Part, out: str, settings: Settings | None = None,
                            tmp / f"{name}.parquet")
         pq.write_table(pa.table(reuse.bucket_rows(done), schema=schemas["buckets"]),
                        tmp / "buckets.parquet")
-        (tmp / "_SUCCESS").write_text(json.dumps({"part": asdict(part)}))
+        (tmp / "_SUCCESS").write_text(json.dumps({"part": asdict(part),
+                                                  "format": PART_FORMAT}))
         if final.exists():  # an earlier attempt died after its rename began
             shutil.rmtree(final)
         tmp.rename(final)
@@ -290,6 +294,15 @@ def run_part(part: Part, out: str, settings: Settings | None = None,
     report.rss_mb = _rss_mb()
     report.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return report
+
+
+def written(folder: Path) -> bool:
+    """Whether a part's folder is complete and in this version's layout."""
+    try:
+        done = json.loads((folder / "_SUCCESS").read_text())
+    except (OSError, ValueError):
+        return False
+    return isinstance(done, dict) and done.get("format") == PART_FORMAT
 
 
 def _rss_mb() -> float:
@@ -363,7 +376,7 @@ def run_parts(parts: list[Part], out: str | Path, *, scheduler: str | None = Non
     (out / PARTS).mkdir(parents=True, exist_ok=True)
     todo = []
     for p in parts:
-        if (out / PARTS / p.id / "_SUCCESS").exists():
+        if written(out / PARTS / p.id):
             report.done.append(PartReport(p.id, skipped=True))
         else:
             todo.append(p)
@@ -786,8 +799,10 @@ def load(out: str | Path, corpus: Any) -> LoadReport:
             # the batch's candidates cover exactly its own articles: into a store that held
             # others, or with parts missing or repeated, reuse bands the store itself
             whole = fresh and not report.missing and not report.unchanged
-            if whole and manifest.get("story_words") is not None:
-                words = read_words(out, (p["id"] for p in manifest["parts"]))
+            ids = [p["id"] for p in manifest["parts"]]
+            if whole and manifest.get("story_words") is not None and all(
+                    (out / PARTS / i / "words.parquet").exists() for i in ids):
+                words = read_words(out, ids)
             pipeline.link(store, reuse_candidates=cands if whole else None,
                           quote_pairs=pairs if whole else None,
                           entity_votes=votes if whole else None,

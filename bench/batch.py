@@ -18,6 +18,11 @@ Three timed runs over the same data:
    partition: `peak_rss_mb_per_worker`, and the growth from the first quarter
    of partitions to the last (flat memory shows as growth near zero).
 
+Each round also times the bare parse as a task on a one-worker cluster (a
+baseline, not the ceiling: a worker process is threaded, and here any second
+thread in a process slowed its parse by about 12%), so the gap can be split into
+the engine's share and the stages'.
+
 Runs 1 and 2 are repeated `--rounds` times, each round timing the bare parse and
 both worker counts back to back; the metrics are the medians of the rounds'
 ratios. On this machine one run's bare parse of the same text varied by 15 %
@@ -30,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import statistics
 import sys
 import tempfile
@@ -79,6 +85,11 @@ def _head(path: Path, n: int, tmp: Path) -> Path:
 
 
 WARM_ARTICLES = 8  # texts each side parses before its clock starts
+# One BLAS thread, as Dask's nanny gives each worker: "per core". The parent's
+# own environment gains these once it has started a cluster, so without them the
+# first round's bare parse ran on two BLAS threads and the later ones on one
+# (here 38-40 s against 34-35 s for the same 600 articles: two threads were slower).
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 def _warm(client: Any, path: Path, tmp: Path) -> None:
@@ -123,8 +134,31 @@ def _bare(path: Path) -> dict[str, Any]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return pool.submit(_bare_here, path).result()
+    saved = {k: os.environ.get(k) for k in ONE_THREAD}
+    os.environ.update(ONE_THREAD)  # inherited by the process spawned now
+    try:
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            return pool.submit(_bare_here, path).result()
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _bare_in_worker(path: Path) -> dict[str, Any]:
+    """The same bare parse as a task on a one-worker cluster: not the ceiling, but
+    what the parse alone gets in the engine's process (a worker is threaded: here
+    any second thread in a process cost its parse about 12%), so the table can
+    tell the engine's share of the gap from the stages'."""
+    c = batch.client(workers=1)
+    try:
+        return c.submit(_bare_here, path, pure=False).result()  # type: ignore[no-any-return]
+    finally:
+        cluster = c.cluster
+        c.close()
+        cluster.close()
 
 
 def _bare_here(path: Path) -> dict[str, Any]:
@@ -181,11 +215,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         tmp = Path(tmpdir)
         data, label = _inputs(args, tmp)
         sample = _head(data, args.sample, tmp)
-        rounds = []
+        rounds, in_worker = [], []
         for k in range(args.rounds):
             rounds.append((_bare(sample),
                            _timed(sample, tmp / f"one{k}", 1, args.part_size),
                            _timed(sample, tmp / f"two{k}", 2, args.part_size)))
+            in_worker.append(_bare_in_worker(sample))
         long = _timed(data, tmp / "long", 2, args.part_size) if not args.skip_long else None
     ratio, speedup, (bare, one, two) = _medians(rounds)
     memory = _memory(long["reports"]) if long else {}
@@ -201,7 +236,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "speedup_2_workers": round(speedup, 4),
             **peak,
         },
-        "baselines": {"bare_nlp_pipe": {"articles_per_s": bare["articles_per_s"]}},
+        "baselines": {"bare_nlp_pipe": {"articles_per_s": bare["articles_per_s"]},
+                      "bare_nlp_pipe_in_a_worker": {"articles_per_s": statistics.median(
+                          w["articles_per_s"] for w in in_worker)}},
         "details": {
             "sample_articles": bare["articles"],
             "sample_words": bare["words"],
@@ -209,8 +246,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                         "one_worker_articles_per_s": o["articles_per_s"],
                         "two_workers_articles_per_s": t["articles_per_s"],
                         "ratio_per_core": round(o["articles_per_s"] / b["articles_per_s"], 4),
-                        "speedup_2_workers": round(t["articles_per_s"] / o["articles_per_s"], 4)}
-                       for b, o, t in rounds],
+                        "speedup_2_workers": round(t["articles_per_s"] / o["articles_per_s"], 4),
+                        "bare_in_a_worker_articles_per_s": w["articles_per_s"],
+                        "ratio_to_the_parse_in_a_worker": round(
+                            o["articles_per_s"] / w["articles_per_s"], 4)}
+                       for (b, o, t), w in zip(rounds, in_worker, strict=True)],
+            "ratio_to_the_parse_in_a_worker": round(statistics.median(
+                o["articles_per_s"] / w["articles_per_s"]
+                for (_, o, _), w in zip(rounds, in_worker, strict=True)), 4),
             "bare_parse": bare,
             "one_worker": {k: v for k, v in one.items() if k != "reports"},
             "two_workers": {k: v for k, v in two.items() if k != "reports"},
@@ -238,6 +281,11 @@ def show(res: dict[str, Any]) -> None:
             f"{r['ratio_per_core']:.3f} / {r['speedup_2_workers']:.3f}" for r in d["rounds"])
             + "; the table shows the median round")
     print(f"{'ratio per core (1 worker / bare parse)':<44}{m['ratio_per_core']:>12.3f}")
+    if "ratio_to_the_parse_in_a_worker" in d:
+        print(f"{'  bare parse as a task in a worker':<44}"
+              f"{res['baselines']['bare_nlp_pipe_in_a_worker']['articles_per_s']:>12.2f}")
+        print(f"{'  1 worker / that parse (engine excluded)':<44}"
+              f"{d['ratio_to_the_parse_in_a_worker']:>12.3f}")
     print(f"{'speed-up, 1 -> 2 workers':<44}{m['speedup_2_workers']:>12.3f}")
     long = d["long_run"]
     if long:

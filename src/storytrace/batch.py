@@ -11,7 +11,7 @@ tables to a temporary folder and renames it into place, so a part is either
 complete or absent; a re-run skips the parts already written. Reuse
 candidates come from a shuffle of MinHash band keys across all parts, the
 reports of the same words (quote origins) from a shuffle of quote word keys,
-entity type votes from a groupby on the name and story words from a map,
+entity type votes from a groupby on the name and story words in each part's task,
 never from gathering the corpus on one process.
 """
 

@@ -34,6 +34,7 @@ deciding the figure.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import os
 import statistics
@@ -41,6 +42,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -109,17 +111,12 @@ def _warm(client: Any, path: Path, tmp: Path) -> None:
 
 
 def _timed(path: Path, out: Path, workers: int, every: int) -> dict[str, Any]:
-    c = batch.client(workers=workers)
-    try:
+    with _local(workers) as c:
         _warm(c, path, out.parent / f"{out.name}-warm")
         parts, _ = batch.plan([path], every=every)
         t0 = time.perf_counter()
         report = batch.run_parts(parts, out, dask_client=c, retries=1)
         seconds = time.perf_counter() - t0
-    finally:
-        cluster = c.cluster
-        c.close()
-        cluster.close()
     if report.failed:
         raise SystemExit(f"{len(report.failed)} partitions failed: {report.failed[0]}")
     return {"workers": workers, "articles": report.articles, "seconds": round(seconds, 3),
@@ -152,9 +149,16 @@ def _bare_in_worker(path: Path) -> dict[str, Any]:
     what the parse alone gets in the engine's process (a worker is threaded: here
     any second thread in a process cost its parse about 12%), so the table can
     tell the engine's share of the gap from the stages'."""
-    c = batch.client(workers=1)
-    try:
+    with _local(1) as c:
         return c.submit(_bare_here, path, pure=False).result()  # type: ignore[no-any-return]
+
+
+@contextlib.contextmanager
+def _local(workers: int) -> Iterator[Any]:
+    """A client of a fresh local cluster, closed with it."""
+    c = batch.client(workers=workers)
+    try:
+        yield c
     finally:
         cluster = c.cluster
         c.close()

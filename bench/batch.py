@@ -45,6 +45,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from _common import write_result
 from storytrace import batch, clean, nlp, synth
@@ -131,17 +132,10 @@ def _bare(path: Path) -> dict[str, Any]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    saved = {k: os.environ.get(k) for k in ONE_THREAD}
-    os.environ.update(ONE_THREAD)  # inherited by the process spawned now
-    try:
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-            return pool.submit(_bare_here, path).result()
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+    # the environment the process spawned now inherits
+    with (mock.patch.dict(os.environ, ONE_THREAD),
+          ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool):
+        return pool.submit(_bare_here, path).result()
 
 
 def _bare_in_worker(path: Path) -> dict[str, Any]:

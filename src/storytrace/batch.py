@@ -422,7 +422,7 @@ def _read_parts(files: list[str], rows: int) -> tuple[Any, int]:
     groups: list[list[str]] = []
     n = total = 0
     for f in files:
-        k = pq.ParquetFile(f).metadata.num_rows
+        k = _rows(f)
         if not groups or n + k > rows:
             groups.append([])
             n = 0
@@ -434,10 +434,15 @@ def _read_parts(files: list[str], rows: int) -> tuple[Any, int]:
 
 
 def _read_group(files: list[str]) -> Any:
+    return _concat(files).to_pandas()
+
+
+def _concat(files: Iterable[str | Path]) -> Any:
+    """Parquet files read as one Arrow table."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    return pa.concat_tables([pq.read_table(f) for f in files]).to_pandas()
+    return pa.concat_tables([pq.read_table(f) for f in files])
 
 
 def _links(rows: Any) -> Any:
@@ -575,7 +580,6 @@ def quote_pairs(out: Path, part_ids: list[str]) -> int | None:
     (counted per key by a groupby before any shuffle), no pairs are written
     (None) and `load` compares each speaker's quotes as `ingest` does."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
     from dask.base import compute
     from dask.delayed import delayed
 
@@ -599,7 +603,7 @@ def quote_pairs(out: Path, part_ids: list[str]) -> int | None:
     pairs.to_parquet(str(target), write_index=False, schema=pa.schema([
         ("a", pa.string()), ("b", pa.string()), ("forward", pa.bool_()),
         ("backward", pa.bool_())]))
-    return int(sum(pq.ParquetFile(f).metadata.num_rows for f in target.glob("*.parquet")))
+    return _rows_in(target)
 
 
 def _part_names(arts: Sequence[Article], results: Sequence[dict[str, Any]]
@@ -634,11 +638,15 @@ def entity_names(out: Path, part_ids: list[str]) -> int:
     return _rows_in(target)
 
 
-def _rows_in(target: Path, files: str = "*.parquet") -> int:
+def _rows_in(target: Path) -> int:
     """Rows of a written table, from the files' footers, not by reading it back."""
+    return sum(_rows(f) for f in target.glob("*.parquet"))
+
+
+def _rows(file: str | Path) -> int:
     import pyarrow.parquet as pq
 
-    return int(sum(pq.ParquetFile(f).metadata.num_rows for f in target.glob(files)))
+    return int(pq.ParquetFile(file).metadata.num_rows)
 
 
 def read_votes(out: Path) -> dict[str, Counter[str]] | None:
@@ -668,7 +676,7 @@ def story_words(out: Path, part_ids: list[str]) -> int:
     The grouping itself stays at `load`: it is one pass in publication order whose
     document frequencies grow with the stream, so no split of the corpus gives its
     answer."""
-    return sum(_rows_in(out / PARTS / p, "words.parquet") for p in part_ids)
+    return sum(_rows(out / PARTS / p / "words.parquet") for p in part_ids)
 
 
 def read_words(out: Path, part_ids: Iterable[str]
@@ -676,11 +684,9 @@ def read_words(out: Path, part_ids: Iterable[str]
     """The parts' story words in the store's order of articles (published, source,
     id; undated first), as stories.relink takes them, each article's counts parsed
     as it is reached."""
-    import pyarrow as pa
     import pyarrow.compute as pc
-    import pyarrow.parquet as pq
 
-    t = pa.concat_tables([pq.read_table(out / PARTS / p / "words.parquet") for p in part_ids])
+    t = _concat(out / PARTS / p / "words.parquet" for p in part_ids)
     order = pc.sort_indices(t, sort_keys=[(c, "ascending", "at_start")
                                           for c in ("published", "source", "id")])
 

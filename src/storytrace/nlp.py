@@ -222,7 +222,7 @@ class ParsedArticle:
 
 _STRINGS: dict[int, str] = {}  # string id -> string: a word's id is its hash in every store
 # Emptied when past this many: about 140 MB at the cap (eight-letter words), so
-# it stays bounded in a worker's long run (spaCy's StringStore still grows).
+# it stays bounded in a worker's long run (spaCy's own store: STRINGS_KEPT).
 _STRINGS_KEPT = 1 << 20
 
 

@@ -6,8 +6,10 @@ speed-up from one worker to two, and memory per worker over a long run.
                           [--sample 600] [--part-size 256] [--seed S] [--rounds 3]
 
 Three timed runs over the same data:
-1. the bare `nlp.pipe` parse, in a fresh process, of the first `--sample` articles'
-   cleaned body text (model loaded, eight texts parsed first) — the per-core ceiling;
+1. the bare `nlp.pipe` parse, in a fresh process set up as a worker's parse
+   process is (one BLAS thread, `nlp.tune_malloc`), of the first `--sample`
+   articles' cleaned body text (model loaded, eight texts parsed first) — the
+   per-core ceiling;
 2. `storytrace.batch.run_parts` over those articles with one worker, then two
    (workers warmed as the bare parse is: the model loaded and the pipeline run
    over the same first eight articles before the clock starts), every
@@ -18,10 +20,9 @@ Three timed runs over the same data:
    partition: `peak_rss_mb_per_worker`, and the growth from the first quarter
    of partitions to the last (flat memory shows as growth near zero).
 
-Each round also times the bare parse as a task on a one-worker cluster (a
-baseline, not the ceiling: a worker process is threaded, and here any second
-thread in a process slowed its parse by about 12%), so the gap can be split into
-the engine's share and the stages'.
+The workers parse in processes of their own (`storytrace.batch.ParseProcess`);
+`details.parse_processes_threaded` says whether any of them ever had a second
+thread, which would have slowed its parse (here by about 12%).
 
 Runs 1 and 2 are repeated `--rounds` times, each round timing the bare parse and
 both worker counts back to back; the metrics are the medians of the rounds'
@@ -126,9 +127,9 @@ def _timed(path: Path, out: Path, workers: int, every: int) -> dict[str, Any]:
 
 
 def _bare(path: Path) -> dict[str, Any]:
-    """The bare parse in a process of its own, started for it as a worker is: a
-    model that has parsed the sample before (an earlier round's bare parse) knows
-    its words and parses them faster, which a fresh worker's does not."""
+    """The bare parse in a process of its own, started for it as a worker's parse
+    process is: a model that has parsed the sample before (an earlier round's bare
+    parse) knows its words and parses them faster, which a fresh worker's does not."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -136,15 +137,6 @@ def _bare(path: Path) -> dict[str, Any]:
     with (mock.patch.dict(os.environ, ONE_THREAD),
           ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool):
         return pool.submit(_bare_here, path).result()
-
-
-def _bare_in_worker(path: Path) -> dict[str, Any]:
-    """The same bare parse as a task on a one-worker cluster: not the ceiling, but
-    what the parse alone gets in the engine's process (a worker is threaded: here
-    any second thread in a process cost its parse about 12%), so the table can
-    tell the engine's share of the gap from the stages'."""
-    with _local(1) as c:
-        return c.submit(_bare_here, path, pure=False).result()  # type: ignore[no-any-return]
 
 
 @contextlib.contextmanager
@@ -163,6 +155,7 @@ def _bare_here(path: Path) -> dict[str, Any]:
     arts = [a for a in read_jsonl(path, limit=Settings().max_article_bytes)
             if isinstance(a, Article)]
     texts = [nlp.body_layout(clean.clean(a))[0] for a in arts]
+    nlp.tune_malloc()
     model = nlp.load()
     for _ in model.pipe(texts[:WARM_ARTICLES]):
         pass
@@ -213,14 +206,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         tmp = Path(tmpdir)
         data, label = _inputs(args, tmp)
         sample = _head(data, args.sample, tmp)
-        rounds, in_worker = [], []
+        rounds = []
         for k in range(args.rounds):
             rounds.append((_bare(sample),
                            _timed(sample, tmp / f"one{k}", 1, args.part_size),
                            _timed(sample, tmp / f"two{k}", 2, args.part_size)))
-            in_worker.append(_bare_in_worker(sample))
         long = _timed(data, tmp / "long", 2, args.part_size) if not args.skip_long else None
     ratio, speedup, (bare, one, two) = _medians(rounds)
+    reports = [r for _, o, t in rounds for r in o["reports"] + t["reports"]] + (
+        long["reports"] if long else [])
     memory = _memory(long["reports"]) if long else {}
     peak = {"peak_rss_mb_per_worker": max(m["peak_rss_mb"] for m in memory.values())} \
         if memory else {}
@@ -234,9 +228,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "speedup_2_workers": round(speedup, 4),
             **peak,
         },
-        "baselines": {"bare_nlp_pipe": {"articles_per_s": bare["articles_per_s"]},
-                      "bare_nlp_pipe_in_a_worker": {"articles_per_s": statistics.median(
-                          w["articles_per_s"] for w in in_worker)}},
+        "baselines": {"bare_nlp_pipe": {"articles_per_s": bare["articles_per_s"]}},
         "details": {
             "sample_articles": bare["articles"],
             "sample_words": bare["words"],
@@ -244,14 +236,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                         "one_worker_articles_per_s": o["articles_per_s"],
                         "two_workers_articles_per_s": t["articles_per_s"],
                         "ratio_per_core": round(o["articles_per_s"] / b["articles_per_s"], 4),
-                        "speedup_2_workers": round(t["articles_per_s"] / o["articles_per_s"], 4),
-                        "bare_in_a_worker_articles_per_s": w["articles_per_s"],
-                        "ratio_to_the_parse_in_a_worker": round(
-                            o["articles_per_s"] / w["articles_per_s"], 4)}
-                       for (b, o, t), w in zip(rounds, in_worker, strict=True)],
-            "ratio_to_the_parse_in_a_worker": round(statistics.median(
-                o["articles_per_s"] / w["articles_per_s"]
-                for (_, o, _), w in zip(rounds, in_worker, strict=True)), 4),
+                        "speedup_2_workers": round(t["articles_per_s"] / o["articles_per_s"], 4)}
+                       for b, o, t in rounds],
+            "parse_processes_threaded": any(r.parse_threaded for r in reports),
+            "parsed_in_worker_threads": sum(r.parse_pid == 0 for r in reports),
             "bare_parse": bare,
             "one_worker": {k: v for k, v in one.items() if k != "reports"},
             "two_workers": {k: v for k, v in two.items() if k != "reports"},
@@ -279,11 +267,8 @@ def show(res: dict[str, Any]) -> None:
             f"{r['ratio_per_core']:.3f} / {r['speedup_2_workers']:.3f}" for r in d["rounds"])
             + "; the table shows the median round")
     print(f"{'ratio per core (1 worker / bare parse)':<44}{m['ratio_per_core']:>12.3f}")
-    if "ratio_to_the_parse_in_a_worker" in d:
-        print(f"{'  bare parse as a task in a worker':<44}"
-              f"{res['baselines']['bare_nlp_pipe_in_a_worker']['articles_per_s']:>12.2f}")
-        print(f"{'  1 worker / that parse (engine excluded)':<44}"
-              f"{d['ratio_to_the_parse_in_a_worker']:>12.3f}")
+    if d.get("parse_processes_threaded") or d.get("parsed_in_worker_threads"):
+        print("  (some parts were parsed in a threaded process: slower than they could be)")
     print(f"{'speed-up, 1 -> 2 workers':<44}{m['speedup_2_workers']:>12.3f}")
     long = d["long_run"]
     if long:

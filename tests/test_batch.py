@@ -247,6 +247,60 @@ def test_rerun_skips_done_parts_and_failed_parts_are_reported(tmp_path: Path,
     assert batch.written(old) and (old / "names.parquet").exists()
 
 
+def test_workers_parse_in_single_threaded_processes_of_their_own(tmp_path: Path,
+                                                                  dask_client: Any) -> None:
+    """spaCy's parser slows in any process that has ever had a second thread, which a
+    Dask worker always has: the parse runs in a spawned process that has none."""
+    write(tmp_path / "in.jsonl", "".join(json.dumps(
+        {"id": f"p{i}", "published": "2025-02-03",
+         "text": f"The harbour board met for the {i}th time and said the ferry would sail."})
+        + "\n" for i in range(4)))
+    parts, _ = batch.plan([tmp_path / "in.jsonl"], every=2)
+    report = batch.run_parts(parts, tmp_path / "out", dask_client=dask_client)
+    assert len(report.done) == 2 and report.articles == 4
+    for r in report.done:
+        assert r.parse_pid not in (0, r.worker_pid)
+        assert r.parse_threaded is not True  # None only where glibc does not say
+        assert r.rss_mb > 0
+    # the same part run here, outside any worker, is parsed in this process
+    shutil.rmtree(tmp_path / "out")
+    here = batch.run_part(parts[0], str(tmp_path / "out"))
+    assert here.parse_pid == 0 and here.articles == 2
+
+
+def test_parse_processes_are_replaced_when_one_dies() -> None:
+    import os
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool = batch._OwnProcesses(1)
+    try:
+        first = pool.submit(os.getpid).result()
+        with pytest.raises(BrokenProcessPool):
+            pool.submit(os._exit, 3).result()
+        second = pool.submit(os.getpid).result()  # not refused: a new process
+        assert second != first and os.getpid() not in (first, second)
+    finally:
+        pool.shutdown()
+
+
+def test_a_daemonic_worker_gets_no_parse_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Daemonic processes may not start children: such a worker parses in its task thread."""
+    import multiprocessing
+    from types import SimpleNamespace
+
+    worker = SimpleNamespace(executors={}, state=SimpleNamespace(nthreads=2))
+    plugin = batch.ParseProcess()
+    monkeypatch.setattr(multiprocessing, "current_process", lambda: SimpleNamespace(daemon=True))
+    plugin.setup(worker)
+    assert worker.executors == {}
+    monkeypatch.setattr(multiprocessing, "current_process", lambda: SimpleNamespace(daemon=False))
+    plugin.setup(worker)
+    pool = worker.executors[batch.PARSE_EXECUTOR]
+    assert isinstance(pool, batch._OwnProcesses) and pool._n == 2
+    plugin.teardown(worker)
+    assert worker.executors == {}
+
+
 def test_load_refuses_a_folder_that_is_not_a_batch(tmp_path: Path) -> None:
     with storytrace.open(tmp_path / "s.db") as st, pytest.raises(batch.BatchError,
                                                                  match="not a batch folder"):

@@ -1,4 +1,6 @@
 import datetime as dt
+import platform
+import sys
 import uuid
 from typing import Any
 
@@ -140,3 +142,12 @@ def test_transient_words_forgets_only_past_the_bound(monkeypatch: pytest.MonkeyP
         list(nlp.load().pipe([f"The {dropped} sailed."]))
         assert dropped in strings
     assert kept in strings and dropped not in strings
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
+                    reason="mallopt is glibc's")
+def test_tune_malloc_says_whether_glibc_took_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert nlp.tune_malloc() is True
+    # a setting glibc refuses: fast bins above its largest size (M_MXFAST is 1)
+    monkeypatch.setattr(nlp, "MALLOC_SETTINGS", {1: 2**20})
+    assert nlp.tune_malloc() is False

@@ -20,17 +20,23 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
 import os
 import resource
 import shutil
 import sys
+import threading
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from distributed import WorkerPlugin, get_worker
 
 from storytrace import nlp, pipeline, reuse
 from storytrace.entities.link import type_votes, vote_rows
@@ -113,6 +119,8 @@ class PartReport:
     rss_mb: float = 0.0
     peak_rss_mb: float = 0.0
     skipped: bool = False
+    parse_pid: int = 0  # the worker's parse process (`ParseProcess`), 0 if its own thread
+    parse_threaded: bool | None = None  # whether that process ever had a second thread
 
 
 @dataclass(slots=True)
@@ -219,21 +227,25 @@ def _schemas() -> dict[str, Any]:
     }
 
 
-def run_part(part: Part, out: str, settings: Settings | None = None,
-             date: dt.date | None = None, outlet: str | None = None) -> PartReport:
-    """Read, clean, parse and run every per-article stage over one part; write its
-    tables. Runs on a worker; the spaCy model is loaded once per worker process."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+@dataclass(slots=True)
+class PartRows:
+    """One part's table rows, as the parse process hands them to the worker."""
 
-    settings = settings or Settings()
-    started = time.perf_counter()
-    report = PartReport(part.id, worker_pid=os.getpid())
-    final = Path(out) / PARTS / part.id
-    if written(final):
-        report.skipped = True
-        return report
-    rows: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES if t != "buckets"}
+    tables: dict[str, Any]  # table name -> rows (a list of dicts, or columns for buckets)
+    articles: int
+    words: int
+    errors: int
+    rss_mb: float  # of the process that computed them, after it did
+    peak_rss_mb: float
+    pid: int
+    threaded: bool | None  # whether that process has ever had a second thread
+
+
+def part_rows(part: Part, settings: Settings, date: dt.date | None = None,
+              outlet: str | None = None) -> PartRows:
+    """Read, clean, parse and run every per-article stage over one part: its rows,
+    not yet written. Runs in the worker's parse process when it has one (`ParseProcess`)."""
+    rows: dict[str, Any] = {t: [] for t in TABLES if t != "buckets"}
     articles: list[Article] = []
     seen: set[str] = set()
     for item in read_part(part, settings, date, outlet):
@@ -244,6 +256,7 @@ def run_part(part: Part, out: str, settings: Settings | None = None,
             articles.append(item)
     done: list[tuple[Article, list[tuple[int, int, int]]]] = []
     results: list[dict[str, Any]] = []
+    words = 0
     # a worker's model learns a crawl's words only up to a bound (nlp.STRINGS_KEPT);
     # the stages' results are plain data by the block's end
     with nlp.transient_words():
@@ -251,7 +264,7 @@ def run_part(part: Part, out: str, settings: Settings | None = None,
             a = p.article
             done.append((a, p.sentences))
             results.append(p.results)
-            report.words += sum(len(x.text.split()) for x in a.body)
+            words += sum(len(x.text.split()) for x in a.body)
             rows["articles"].append({
                 "id": a.id, "source": a.source, "path": a.path, "url": a.url,
                 "published": a.published.isoformat() if a.published else None,
@@ -265,21 +278,42 @@ def run_part(part: Part, out: str, settings: Settings | None = None,
                                   for q, s, e in p.sentences]
             rows["stage_results"] += [{"article_id": a.id, "stage": k, "data": json.dumps(v)}
                                       for k, v in p.results.items()]
-    # the corpus steps' inputs, from what the worker holds (reading the part's
+    # the corpus steps' inputs, from what the process holds (reading the part's
     # JSON stage results back for them cost more than counting them here)
     arts = [a for a, _ in done]
     rows["names"] = _part_names(arts, results)
     rows["quotes"] = _part_quotes(results)
     rows["words"] = _part_words(arts)
+    rows["buckets"] = reuse.bucket_rows(done)
+    return PartRows(rows, len(done), words, len(rows["errors"]), _rss_mb(), _peak_rss_mb(),
+                    os.getpid(), _threaded())
+
+
+def run_part(part: Part, out: str, settings: Settings | None = None,
+             date: dt.date | None = None, outlet: str | None = None) -> PartReport:
+    """Compute one part's rows (`part_rows`, in the worker's parse process when it
+    has one, else here) and write its tables, all or none."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    settings = settings or Settings()
+    started = time.perf_counter()
+    report = PartReport(part.id, worker_pid=os.getpid())
+    final = Path(out) / PARTS / part.id
+    if written(final):
+        report.skipped = True
+        return report
+    pool = _parse_process()
+    rows = (pool.submit(part_rows, part, settings, date, outlet).result() if pool
+            else part_rows(part, settings, date, outlet))
     schemas = _schemas()
     tmp = Path(out) / PARTS / f".tmp-{part.id}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir(parents=True)
     try:
-        for name, table_rows in rows.items():
-            pq.write_table(pa.Table.from_pylist(table_rows, schema=schemas[name]),
-                           tmp / f"{name}.parquet")
-        pq.write_table(pa.table(reuse.bucket_rows(done), schema=schemas["buckets"]),
-                       tmp / "buckets.parquet")
+        for name, table_rows in rows.tables.items():
+            table = (pa.table(table_rows, schema=schemas[name]) if name == "buckets"
+                     else pa.Table.from_pylist(table_rows, schema=schemas[name]))
+            pq.write_table(table, tmp / f"{name}.parquet")
         (tmp / "_SUCCESS").write_text(json.dumps({"part": asdict(part),
                                                   "format": PART_FORMAT}))
         if final.exists():  # an earlier attempt died after its rename began
@@ -288,11 +322,13 @@ def run_part(part: Part, out: str, settings: Settings | None = None,
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
-    report.articles = len(done)
-    report.errors = len(rows["errors"])
+    report.articles, report.words, report.errors = rows.articles, rows.words, rows.errors
     report.seconds = time.perf_counter() - started
-    report.rss_mb = _rss_mb()
-    report.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # the worker's memory: its own process and, when it has one, its parse process
+    report.rss_mb = _rss_mb() + (rows.rss_mb if pool else 0.0)
+    report.peak_rss_mb = _peak_rss_mb() + (rows.peak_rss_mb if pool else 0.0)
+    report.parse_pid = rows.pid if pool else 0
+    report.parse_threaded = rows.threaded
     return report
 
 
@@ -309,6 +345,22 @@ def _rss_mb() -> float:
     import psutil
 
     return float(psutil.Process().memory_info().rss) / 2**20
+
+
+def _threaded() -> bool | None:
+    """Whether this process has ever had a second thread, by glibc's own flag
+    (glibc 2.32 on; None elsewhere)."""
+    import ctypes
+
+    try:
+        flag = ctypes.c_char.in_dll(ctypes.CDLL(None), "__libc_single_threaded")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return flag.value == b"\x00"
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 # Local workers without two Dask defaults that slowed the per-article pipeline
@@ -330,7 +382,92 @@ LOCAL_WORKER_CONFIG: dict[str, Any] = {
     "distributed.admin.tick.interval": "1s",
     "distributed.worker.memory.monitor-interval": "1s",
     "distributed.admin.system-monitor.interval": "2s",
+    # workers may start processes, for the parse (ParseProcess)
+    "distributed.worker.daemon": False,
 }
+
+
+# Why the parse runs in a process of its own. spaCy's compiled parser takes the
+# GIL back millions of times a second inside its nogil loops, and once a process
+# has ever had a second thread glibc makes every such take dearer (locked
+# instructions): here any second thread, even one that had already exited, cost
+# a parse of the same 300 articles 12% (17.3 -> 19.6-19.9 s, perf: the GIL's
+# mutex lock and unlock went from 4% of the samples to 25%). A Dask worker is
+# always threaded (its event loop, its task threads), and so is any process that
+# has imported pyarrow (its allocator's thread). So each worker keeps its parse
+# in processes of its own, spawned (never forked from a threaded process) and
+# never given pyarrow: they compute a part's rows (`part_rows`), the worker's
+# task thread writes them. Their allocator is set for parsing (nlp.tune_malloc).
+# A process that dies is replaced at the next part, and the part it was on fails
+# into Dask's retries. Dask's memory limits watch the worker process only; the
+# part reports count both. Workers must not be daemonic to start processes
+# (distributed.worker.daemon: False); on a cluster whose workers are, each
+# task parses in its own thread as before, slower but the same.
+PARSE_EXECUTOR = "storytrace-parse"
+
+
+class _OwnProcesses(Executor):
+    """Spawned processes, respawned when one of them has died (a broken pool
+    refuses every later task)."""
+
+    def __init__(self, n: int) -> None:
+        self._n = n
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def _new(self) -> ProcessPoolExecutor:
+        # one BLAS thread, unless the worker was given its own setting: a BLAS
+        # library's threads, started at import, would make the process threaded
+        for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(k, "1")
+        return ProcessPoolExecutor(self._n, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=nlp.tune_malloc)
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        with self._lock:
+            if self._pool is None:
+                self._pool = self._new()
+            try:
+                return self._pool.submit(fn, *args, **kwargs)
+            except BrokenProcessPool:
+                self._pool.shutdown(wait=False)
+                self._pool = self._new()
+                return self._pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+                self._pool = None
+
+
+class ParseProcess(WorkerPlugin):
+    """Gives each Dask worker its parse processes, one per task thread;
+    `client` and `run_parts` register it on the clusters they use."""
+
+    idempotent = True
+    name = PARSE_EXECUTOR
+
+    def setup(self, worker: Any) -> None:
+        # a daemonic worker (Dask's default, distributed.worker.daemon) may not
+        # start processes: its tasks then parse in their own thread
+        if PARSE_EXECUTOR not in worker.executors and \
+                not multiprocessing.current_process().daemon:
+            worker.executors[PARSE_EXECUTOR] = _OwnProcesses(worker.state.nthreads)
+
+    def teardown(self, worker: Any) -> None:
+        pool = worker.executors.pop(PARSE_EXECUTOR, None)
+        if pool is not None:
+            pool.shutdown(wait=False)
+
+
+def _parse_process() -> Executor | None:
+    """The parse processes of the worker running this task, if it has them."""
+    try:
+        pool = get_worker().executors.get(PARSE_EXECUTOR)
+    except ValueError:  # not in a Dask worker
+        return None
+    return pool if isinstance(pool, Executor) else None
 
 
 def client(scheduler: str | None = None, workers: int | None = None) -> Any:
@@ -340,12 +477,16 @@ def client(scheduler: str | None = None, workers: int | None = None) -> Any:
     from distributed import Client, LocalCluster
 
     if scheduler:
-        return Client(scheduler)  # type: ignore[no-untyped-call]
-    with dask.config.set(LOCAL_WORKER_CONFIG):
-        cluster = LocalCluster(  # type: ignore[no-untyped-call]
-            n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-            dashboard_address=":0", scheduler_kwargs={"dashboard": False}, silence_logs=40)
-    return Client(cluster)  # type: ignore[no-untyped-call]
+        c = Client(scheduler)  # type: ignore[no-untyped-call]
+    else:
+        with dask.config.set(LOCAL_WORKER_CONFIG):
+            cluster = LocalCluster(  # type: ignore[no-untyped-call]
+                n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                processes=True, dashboard_address=":0",
+                scheduler_kwargs={"dashboard": False}, silence_logs=40)
+        c = Client(cluster)  # type: ignore[no-untyped-call]
+    c.register_plugin(ParseProcess())
+    return c
 
 
 def run(inputs: Sequence[str | Path], out: str | Path, *, every: int = PART_ARTICLES,
@@ -384,6 +525,7 @@ def run_parts(parts: list[Part], out: str | Path, *, scheduler: str | None = Non
         progress(len(report.done), len(parts), None)
     own = dask_client is None
     c = client(scheduler, workers) if own else dask_client
+    c.register_plugin(ParseProcess())  # once per cluster: a no-op where it is
     try:
         futures = {c.submit(run_part, p, str(out), settings, date, outlet, retries=retries,
                             pure=False, key=f"part-{p.id}-{uuid.uuid4().hex[:6]}"): p

@@ -50,6 +50,30 @@ def load() -> Any:
         return _nlp
 
 
+# glibc's allocator settings for a process that mostly parses (mallopt's
+# M_MMAP_THRESHOLD, M_TRIM_THRESHOLD, M_TOP_PAD). By default glibc maps every
+# block above a threshold it adjusts as it goes and hands the heap's free top back
+# to the system past 128 KiB, so the model's large arrays, freed and allocated
+# again each batch, fault in fresh zeroed pages: 600 generated articles through
+# the whole per-article pipeline took 40.5 s instead of 43.6 (minor page faults
+# 117k instead of 230k; peak memory +60 MB); the parse alone about 2% less.
+_M_TRIM_THRESHOLD, _M_TOP_PAD, _M_MMAP_THRESHOLD = -1, -2, -3  # glibc's malloc.h
+MALLOC_SETTINGS = {_M_MMAP_THRESHOLD: 32 * 2**20, _M_TRIM_THRESHOLD: 2**30,
+                   _M_TOP_PAD: 256 * 2**20}
+
+
+def tune_malloc() -> bool:
+    """Apply MALLOC_SETTINGS to this process (glibc only; False elsewhere)."""
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    return all(mallopt(k, v) == 1 for k, v in MALLOC_SETTINGS.items())
+
+
 # Strings the model's vocabulary may keep for good: spaCy's string store and
 # lexemes keep every new word met, about 14 an article on Timeline17's text, so a
 # worker's memory would grow with a crawl's vocabulary. Below this count new

@@ -17,8 +17,10 @@ Three timed runs over the same data:
    articles/s over the bare parse's, `speedup_2_workers` = two workers' over one's;
 3. the long run: every article (`--n` generated, 20,000 by default, or `--data`)
    with two workers, recording each worker's resident memory after every
-   partition: `peak_rss_mb_per_worker`, and the growth from the first quarter
-   of partitions to the last (flat memory shows as growth near zero).
+   partition (the worker process and its parse process together) and the
+   growth from the first quarter of partitions to the last (flat memory shows
+   as growth near zero); `peak_rss_mb_per_worker` is the largest peak of the
+   two processes' own peaks summed (getrusage), not the RSS between parts.
 
 The workers parse in processes of their own (`storytrace.batch.ParseProcess`);
 `details.parse_processes_threaded` says whether any of them ever had a second
@@ -169,18 +171,20 @@ def _bare_here(path: Path) -> dict[str, Any]:
 
 
 def _memory(reports: list[batch.PartReport]) -> dict[str, Any]:
-    """Each worker's RSS after each of its partitions, in the order they finished."""
-    by_worker: dict[int, list[float]] = defaultdict(list)
+    """Each worker's RSS after each of its partitions, in the order they finished,
+    and its peak (the worker's and its parse process's own peaks, summed)."""
+    by_worker: dict[int, list[batch.PartReport]] = defaultdict(list)
     for r in reports:
-        by_worker[r.worker_pid].append(r.rss_mb)
+        by_worker[r.worker_pid].append(r)
     out = {}
-    for pid, series in by_worker.items():
+    for pid, done in by_worker.items():
+        series = [r.rss_mb for r in done]
         q = max(1, len(series) // 4)
         out[str(pid)] = {
             "partitions": len(series),
             "first_rss_mb": round(series[0], 1),
             "last_rss_mb": round(series[-1], 1),
-            "peak_rss_mb": round(max(series), 1),
+            "peak_rss_mb": round(max(r.peak_rss_mb for r in done), 1),
             "growth_mb": round(statistics.median(series[-q:]) - statistics.median(series[:q]),
                                1),
             "series_mb": [round(x) for x in series],

@@ -1,4 +1,6 @@
 import json
+import os
+import platform
 import re
 import subprocess
 import sys
@@ -128,3 +130,27 @@ def test_seeds_twice_then_clean_score(seeds_dir: Path, tmp_path: Path) -> None:
     assert code == 0 and "= " in out and "← 000_4c17318b5345151c.txt:5" in out
     code, out, _ = run("new", "--since", "2025-05-20", "--db", db)
     assert code == 0 and "001_5d4b11e6275e9b65.txt" in out and "000_4c17" not in out
+
+
+@pytest.mark.nlp
+@pytest.mark.skipif(not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
+                    reason="reads glibc's own single-thread flag")
+def test_the_console_script_ingests_in_a_process_without_a_second_thread(
+        tmp_path: Path) -> None:
+    """spaCy parses slower in a process that has ever had a second thread: the
+    console script keeps numpy's BLAS to one thread and draws progress without
+    rich's refresh thread."""
+    src = write(tmp_path / "a.txt", " date 2025-03-04 The harbour board said on Monday "
+                "that the ferry would sail again in April.\n")
+    code = (
+        "import ctypes, sys\n"
+        f"sys.argv = ['storytrace', 'ingest', {str(src)!r}, '--db', {str(tmp_path / 's.db')!r}]\n"
+        "from storytrace._console import main\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    status = e.code\n"
+        "flag = ctypes.c_char.in_dll(ctypes.CDLL(None), '__libc_single_threaded').value\n"
+        "print('RESULT', status, flag == b'\\x01')\n")
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                       timeout=300)
+    assert "RESULT" in r.stdout, r.stderr
+    assert r.stdout.split("RESULT")[1].split() == ["0", "True"], r.stdout + r.stderr

@@ -52,6 +52,7 @@ from unittest import mock
 
 from _common import write_result
 from storytrace import batch, clean, nlp, synth
+from storytrace._console import ONE_BLAS_THREAD
 from storytrace.ingest.jsonl import read_jsonl
 from storytrace.models import Article
 from storytrace.settings import Settings
@@ -95,7 +96,7 @@ WARM_ARTICLES = 8  # texts each side parses before its clock starts
 # own environment gains these once it has started a cluster, so without them the
 # first round's bare parse ran on two BLAS threads and the later ones on one
 # (here 38-40 s against 34-35 s for the same 600 articles: two threads were slower).
-ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+ONE_THREAD = ONE_BLAS_THREAD
 
 
 def _warm(client: Any, path: Path, tmp: Path) -> None:
@@ -167,7 +168,8 @@ def _bare_here(path: Path) -> dict[str, Any]:
     seconds = time.perf_counter() - t0
     return {"articles": len(texts), "seconds": round(seconds, 3),
             "articles_per_s": round(len(texts) / seconds, 3),
-            "words": sum(len(t.split()) for t in texts)}
+            "words": sum(len(t.split()) for t in texts),
+            "threaded": batch._threaded()}  # as the parse processes report it
 
 
 def _memory(reports: list[batch.PartReport]) -> dict[str, Any]:
@@ -243,7 +245,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                         "speedup_2_workers": round(t["articles_per_s"] / o["articles_per_s"], 4)}
                        for b, o, t in rounds],
             "parse_processes_threaded": any(r.parse_threaded for r in reports),
-            "parsed_in_worker_threads": sum(r.parse_pid == 0 for r in reports),
+            "parsed_in_worker_threads": sum(r.parse_pid == 0 and not r.skipped
+                                            for r in reports),
+            "bare_parse_threaded": bare["threaded"],
             "bare_parse": bare,
             "one_worker": {k: v for k, v in one.items() if k != "reports"},
             "two_workers": {k: v for k, v in two.items() if k != "reports"},
@@ -271,7 +275,8 @@ def show(res: dict[str, Any]) -> None:
             f"{r['ratio_per_core']:.3f} / {r['speedup_2_workers']:.3f}" for r in d["rounds"])
             + "; the table shows the median round")
     print(f"{'ratio per core (1 worker / bare parse)':<44}{m['ratio_per_core']:>12.3f}")
-    if d.get("parse_processes_threaded") or d.get("parsed_in_worker_threads"):
+    if d.get("parse_processes_threaded") or d.get("parsed_in_worker_threads") \
+            or d.get("bare_parse_threaded"):
         print("  (some parts were parsed in a threaded process: slower than they could be)")
     print(f"{'speed-up, 1 -> 2 workers':<44}{m['speedup_2_workers']:>12.3f}")
     long = d["long_run"]

@@ -283,12 +283,65 @@ def test_parse_processes_are_replaced_when_one_dies() -> None:
         pool.shutdown()
 
 
+def test_a_restarted_local_worker_gets_its_parse_process_again(tmp_path: Path) -> None:
+    """The nanny reads the daemon setting whenever it starts a worker."""
+    write(tmp_path / "in.jsonl", json.dumps(
+        {"id": "r0", "published": "2025-02-03",
+         "text": "The harbour board said the ferry would sail on Monday."}) + "\n")
+    (part,), _ = batch.plan([tmp_path / "in.jsonl"])
+    c = batch.client(workers=1)
+    try:
+        c.restart()
+        c.wait_for_workers(1)
+        c.register_plugin(batch.ParseProcess())
+        r = c.submit(batch.run_part, part, str(tmp_path / "out"), pure=False).result()
+        assert r.parse_pid not in (0, r.worker_pid) and r.articles == 1
+    finally:
+        cluster = c.cluster
+        c.close()
+        cluster.close()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")
+def test_parse_processes_end_with_their_worker(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import time
+
+    import psutil
+
+    code = ("import os, sys, time\n"
+            "from storytrace import batch\n"
+            "pool = batch._OwnProcesses(1)\n"
+            "print(pool.submit(os.getpid).result(), flush=True)\n"
+            "time.sleep(120)\n")
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    child = int(proc.stdout.readline())
+    assert psutil.pid_exists(child)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    proc.stdout.close()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if psutil.Process(child).status() == psutil.STATUS_ZOMBIE:
+                break
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(child, signal.SIGKILL)
+        raise AssertionError("the parse process outlived its worker")
+
+
 def test_a_daemonic_worker_gets_no_parse_processes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Daemonic processes may not start children: such a worker parses in its task thread."""
     import multiprocessing
     from types import SimpleNamespace
 
-    worker = SimpleNamespace(executors={}, state=SimpleNamespace(nthreads=2))
+    worker = SimpleNamespace(executors={}, state=SimpleNamespace(nthreads=2), address="w")
     plugin = batch.ParseProcess()
     monkeypatch.setattr(multiprocessing, "current_process", lambda: SimpleNamespace(daemon=True))
     plugin.setup(worker)

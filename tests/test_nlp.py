@@ -1,5 +1,6 @@
 import datetime as dt
 import platform
+import subprocess
 import sys
 import uuid
 from typing import Any
@@ -146,8 +147,20 @@ def test_transient_words_forgets_only_past_the_bound(monkeypatch: pytest.MonkeyP
 
 @pytest.mark.skipif(not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
                     reason="mallopt is glibc's")
-def test_tune_malloc_says_whether_glibc_took_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert nlp.tune_malloc() is True
-    # a setting glibc refuses: fast bins above its largest size (M_MXFAST is 1)
-    monkeypatch.setattr(nlp, "MALLOC_SETTINGS", {1: 2**20})
-    assert nlp.tune_malloc() is False
+def test_tune_malloc_says_whether_glibc_took_the_settings() -> None:
+    # in a process of its own: the settings would stay in this one
+    code = ("from storytrace import nlp\n"
+            "print(nlp.tune_malloc())\n"
+            "nlp.MALLOC_SETTINGS = {1: 2**20}  # refused: fast bins above glibc's largest\n"
+            "print(nlp.tune_malloc())\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.stdout.split() == ["True", "False"], r.stderr
+
+
+def test_importing_the_package_leaves_numpy_unloaded() -> None:
+    """So the console script can set numpy's BLAS threads before it loads."""
+    r = subprocess.run([sys.executable, "-c", "import sys, storytrace\n"
+                        "assert storytrace.Settings\n"
+                        "print('numpy' in sys.modules)"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.stdout.strip() == "False", r.stderr

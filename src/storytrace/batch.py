@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import multiprocessing
 import os
 import resource
@@ -39,6 +40,7 @@ from typing import Any
 from distributed import WorkerPlugin, get_worker
 
 from storytrace import nlp, pipeline, reuse
+from storytrace._console import ONE_BLAS_THREAD
 from storytrace.entities.link import type_votes, vote_rows
 from storytrace.entities.recognize import ArticleEntities
 from storytrace.errors import InputError, StorytraceError
@@ -329,6 +331,10 @@ def run_part(part: Part, out: str, settings: Settings | None = None,
     report.peak_rss_mb = _peak_rss_mb() + (rows.peak_rss_mb if pool else 0.0)
     report.parse_pid = rows.pid if pool else 0
     report.parse_threaded = rows.threaded
+    if pool and rows.threaded:
+        # e.g. a driver script whose imports (pyarrow) every spawned process re-runs
+        logger.warning("storytrace: parse process %d has had a second thread; its parse "
+                       "runs about 12%% slower", rows.pid)
     return report
 
 
@@ -382,8 +388,6 @@ LOCAL_WORKER_CONFIG: dict[str, Any] = {
     "distributed.admin.tick.interval": "1s",
     "distributed.worker.memory.monitor-interval": "1s",
     "distributed.admin.system-monitor.interval": "2s",
-    # workers may start processes, for the parse (ParseProcess)
-    "distributed.worker.daemon": False,
 }
 
 
@@ -404,6 +408,7 @@ LOCAL_WORKER_CONFIG: dict[str, Any] = {
 # (distributed.worker.daemon: False); on a cluster whose workers are, each
 # task parses in its own thread as before, slower but the same.
 PARSE_EXECUTOR = "storytrace-parse"
+logger = logging.getLogger(__name__)
 
 
 class _OwnProcesses(Executor):
@@ -414,31 +419,59 @@ class _OwnProcesses(Executor):
         self._n = n
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
+        self._closed = False
 
-    def _new(self) -> ProcessPoolExecutor:
-        # one BLAS thread, unless the worker was given its own setting: a BLAS
-        # library's threads, started at import, would make the process threaded
-        for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-            os.environ.setdefault(k, "1")
-        return ProcessPoolExecutor(self._n, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=nlp.tune_malloc)
+    def _submit(self, fn: Callable[..., Any], args: Any, kwargs: Any) -> Future[Any]:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                self._n, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_parse_process_started, initargs=(os.getpid(),))
+        # processes start inside submit: they inherit one BLAS thread (a BLAS
+        # library's threads, started at import, would make them threaded) unless
+        # the worker has its own setting; the worker's environment is restored
+        saved = {k: os.environ.get(k) for k in ONE_BLAS_THREAD}
+        os.environ.update({k: v for k, v in ONE_BLAS_THREAD.items() if saved[k] is None})
+        try:
+            return self._pool.submit(fn, *args, **kwargs)
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         with self._lock:
-            if self._pool is None:
-                self._pool = self._new()
+            if self._closed:
+                raise RuntimeError("the parse processes are shut down")
             try:
-                return self._pool.submit(fn, *args, **kwargs)
+                return self._submit(fn, args, kwargs)
             except BrokenProcessPool:
+                assert self._pool is not None
                 self._pool.shutdown(wait=False)
-                self._pool = self._new()
-                return self._pool.submit(fn, *args, **kwargs)
+                self._pool = None
+                return self._submit(fn, args, kwargs)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         with self._lock:
+            self._closed = True
             if self._pool is not None:
                 self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
                 self._pool = None
+
+
+def _parse_process_started(parent: int) -> None:
+    """A parse process's set-up: its allocator, and its end when its worker ends
+    (Linux: else a killed worker would leave it waiting, model loaded, for good)."""
+    import ctypes
+    import signal
+
+    nlp.tune_malloc()
+    try:
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except Exception:  # not Linux: no such call
+        return
+    if os.getppid() != parent:  # the worker died before the call above
+        os._exit(1)
 
 
 class ParseProcess(WorkerPlugin):
@@ -449,11 +482,16 @@ class ParseProcess(WorkerPlugin):
     name = PARSE_EXECUTOR
 
     def setup(self, worker: Any) -> None:
-        # a daemonic worker (Dask's default, distributed.worker.daemon) may not
-        # start processes: its tasks then parse in their own thread
-        if PARSE_EXECUTOR not in worker.executors and \
-                not multiprocessing.current_process().daemon:
-            worker.executors[PARSE_EXECUTOR] = _OwnProcesses(worker.state.nthreads)
+        if PARSE_EXECUTOR in worker.executors:
+            return
+        if multiprocessing.current_process().daemon:
+            # a daemonic worker (Dask's default, distributed.worker.daemon) may not
+            # start processes: its tasks parse in their own thread
+            logger.warning("storytrace: worker %s is daemonic, so it parses in its task "
+                           "thread (about 12%% slower); start workers with "
+                           "DASK_DISTRIBUTED__WORKER__DAEMON=False", worker.address)
+            return
+        worker.executors[PARSE_EXECUTOR] = _OwnProcesses(worker.state.nthreads)
 
     def teardown(self, worker: Any) -> None:
         pool = worker.executors.pop(PARSE_EXECUTOR, None)
@@ -479,6 +517,9 @@ def client(scheduler: str | None = None, workers: int | None = None) -> Any:
     if scheduler:
         c = Client(scheduler)  # type: ignore[no-untyped-call]
     else:
+        # the nannies read this one whenever they (re)start a worker, so it stays
+        # set in this process, not only while the cluster starts
+        dask.config.set({"distributed.worker.daemon": False})
         with dask.config.set(LOCAL_WORKER_CONFIG):
             cluster = LocalCluster(  # type: ignore[no-untyped-call]
                 n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,

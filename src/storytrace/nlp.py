@@ -68,10 +68,11 @@ def tune_malloc() -> bool:
 
     try:
         mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
+    except Exception:  # no C library by that call (TypeError on Windows)
         return False
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
-    return all(mallopt(k, v) == 1 for k, v in MALLOC_SETTINGS.items())
+    took = [mallopt(k, v) == 1 for k, v in MALLOC_SETTINGS.items()]  # each one tried
+    return all(took)
 
 
 # Strings the model's vocabulary may keep for good: spaCy's string store and

@@ -92,11 +92,6 @@ def _head(path: Path, n: int, tmp: Path) -> Path:
 
 
 WARM_ARTICLES = 8  # texts each side parses before its clock starts
-# One BLAS thread, as Dask's nanny gives each worker: "per core". The parent's
-# own environment gains these once it has started a cluster, so without them the
-# first round's bare parse ran on two BLAS threads and the later ones on one
-# (here 38-40 s against 34-35 s for the same 600 articles: two threads were slower).
-ONE_THREAD = ONE_BLAS_THREAD
 
 
 def _warm(client: Any, path: Path, tmp: Path) -> None:
@@ -136,8 +131,11 @@ def _bare(path: Path) -> dict[str, Any]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # the environment the process spawned now inherits
-    with (mock.patch.dict(os.environ, ONE_THREAD),
+    # One BLAS thread, as the parse processes get: "per core". The parent's own
+    # environment gains these once it has started a cluster, so without them the
+    # first round's bare parse ran on two BLAS threads and the later ones on one
+    # (here 38-40 s against 34-35 s for the same 600 articles: two were slower).
+    with (mock.patch.dict(os.environ, ONE_BLAS_THREAD),
           ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool):
         return pool.submit(_bare_here, path).result()
 
@@ -169,7 +167,7 @@ def _bare_here(path: Path) -> dict[str, Any]:
     return {"articles": len(texts), "seconds": round(seconds, 3),
             "articles_per_s": round(len(texts) / seconds, 3),
             "words": sum(len(t.split()) for t in texts),
-            "threaded": batch._threaded()}  # as the parse processes report it
+            "threaded": nlp.threaded()}  # as the parse processes report it
 
 
 def _memory(reports: list[batch.PartReport]) -> dict[str, Any]:

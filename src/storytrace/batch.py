@@ -288,7 +288,7 @@ def part_rows(part: Part, settings: Settings, date: dt.date | None = None,
     rows["words"] = _part_words(arts)
     rows["buckets"] = reuse.bucket_rows(done)
     return PartRows(rows, len(done), words, len(rows["errors"]), _rss_mb(), _peak_rss_mb(),
-                    os.getpid(), _threaded())
+                    os.getpid(), nlp.threaded())
 
 
 def run_part(part: Part, out: str, settings: Settings | None = None,
@@ -351,18 +351,6 @@ def _rss_mb() -> float:
     import psutil
 
     return float(psutil.Process().memory_info().rss) / 2**20
-
-
-def _threaded() -> bool | None:
-    """Whether this process has ever had a second thread, by glibc's own flag
-    (glibc 2.32 on; None elsewhere)."""
-    import ctypes
-
-    try:
-        flag = ctypes.c_char.in_dll(ctypes.CDLL(None), "__libc_single_threaded")
-    except (OSError, ValueError, AttributeError):
-        return None
-    return flag.value == b"\x00"
 
 
 def _peak_rss_mb() -> float:
@@ -565,8 +553,11 @@ def run_parts(parts: list[Part], out: str | Path, *, scheduler: str | None = Non
     if progress:
         progress(len(report.done), len(parts), None)
     own = dask_client is None
-    c = client(scheduler, workers) if own else dask_client
-    c.register_plugin(ParseProcess())  # once per cluster: a no-op where it is
+    if own:
+        c = client(scheduler, workers)  # registers ParseProcess itself
+    else:
+        c = dask_client
+        c.register_plugin(ParseProcess())  # a no-op where it is registered already
     try:
         futures = {c.submit(run_part, p, str(out), settings, date, outlet, retries=retries,
                             pure=False, key=f"part-{p.id}-{uuid.uuid4().hex[:6]}"): p

@@ -75,6 +75,18 @@ def tune_malloc() -> bool:
     return all(took)
 
 
+def threaded() -> bool | None:
+    """Whether this process has ever had a second thread, which slows the parse
+    (storytrace.batch says why), by glibc's own flag (2.32 on; None elsewhere)."""
+    import ctypes
+
+    try:
+        flag = ctypes.c_char.in_dll(ctypes.CDLL(None), "__libc_single_threaded")
+    except Exception:  # no such C library or flag
+        return None
+    return flag.value == b"\x00"
+
+
 # Strings the model's vocabulary may keep for good: spaCy's string store and
 # lexemes keep every new word met, about 14 an article on Timeline17's text, so a
 # worker's memory would grow with a crawl's vocabulary. Below this count new
